@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.crypto import EncryptedText
+from caseapp.db import TimestampMixin, db, enum_type
+from caseapp.units.models import Unit
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+    OTHER = "other"
+
+
+class Ethnicity(enum.StrEnum):
+    KINH = "kinh"
+    KHMER = "khmer"
+    HOA = "hoa"
+    OTHER = "other"
+
+
+class MaritalStatus(enum.StrEnum):
+    SINGLE = "single"
+    MARRIED = "married"
+    COHABITING = "cohabiting"
+    SEPARATED = "separated"
+    DIVORCED = "divorced"
+    WIDOWED = "widowed"
+    UNKNOWN = "unknown"
+
+
+class ConsentPurpose(enum.StrEnum):
+    RECORD = "record"
+    SHARE = "share"
+    REPORTING = "reporting"
+
+
+class ConsentGiver(enum.StrEnum):
+    CLIENT = "client"
+    GUARDIAN = "guardian"
+
+
+# Fields of a client that a consent to share may cover (see the referral slip).
+SHAREABLE_FIELDS = ("full_name", "phone", "address", "birth_date", "case_summary")
+
+
+class Client(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    """A person the union helps. Identifying fields are encrypted; ``code`` is the pseudonym."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    full_name: Mapped[str | None] = mapped_column(EncryptedText)
+    name_bidx: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    phone_bidx: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    address: Mapped[str | None] = mapped_column(EncryptedText)
+    # ISO date, encrypted: the exact birth date identifies; age is derived onto each case.
+    birth_date_enc: Mapped[str | None] = mapped_column("birth_date", EncryptedText)
+    birth_year: Mapped[int | None]
+    approx_age: Mapped[int | None]
+    sex: Mapped[Sex] = mapped_column(enum_type(Sex), index=True)
+    ethnicity: Mapped[Ethnicity | None] = mapped_column(enum_type(Ethnicity))
+    ethnicity_other: Mapped[str | None] = mapped_column(sa.String(64))
+    needs_interpreter: Mapped[bool] = mapped_column(default=False)
+    interpreter_language: Mapped[str | None] = mapped_column(sa.String(64))
+    disability: Mapped[bool] = mapped_column(default=False)
+    marital_status: Mapped[MaritalStatus | None] = mapped_column(enum_type(MaritalStatus))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    imported_ref: Mapped[str | None] = mapped_column(sa.String(64))
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def birth_date(self) -> date | None:
+        return date.fromisoformat(self.birth_date_enc) if self.birth_date_enc else None
+
+    @birth_date.setter
+    def birth_date(self, value: date | None) -> None:
+        self.birth_date_enc = value.isoformat() if value else None
+        if value:
+            self.birth_year = value.year
+
+
+class Consent(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    """Consent for one purpose; withdrawal is recorded, never deleted."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    purpose: Mapped[ConsentPurpose] = mapped_column(enum_type(ConsentPurpose))
+    given_by: Mapped[ConsentGiver] = mapped_column(enum_type(ConsentGiver))
+    guardian_name: Mapped[str | None] = mapped_column(EncryptedText)
+    given_on: Mapped[date]
+    # For SHARE: which provider (None: any provider) and which fields (comma-separated codes
+    # from SHAREABLE_FIELDS).
+    provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("providers.id"))
+    shared_fields: Mapped[str] = mapped_column(sa.String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_on: Mapped[date | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+    @property
+    def shared_field_list(self) -> list[str]:
+        return [f for f in self.shared_fields.split(",") if f]

@@ -1,0 +1,43 @@
+"""Friendly error pages in the user's language; never a stack trace or personal data."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from caseapp.db import db
+
+log = logging.getLogger("caseapp")
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_e: CSRFError) -> tuple[str, int]:
+        return render_template("errors/error.html", code=400, kind="csrf"), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException) -> tuple[str, int]:
+        code = e.code or 500
+        kind = {403: "forbidden", 404: "not_found", 413: "too_large"}.get(code, "generic")
+        return render_template("errors/error.html", code=code, kind=kind), code
+
+    @app.errorhandler(OperationalError)
+    def _db_down(e: OperationalError) -> tuple[str, int]:
+        db.session.rollback()
+        log.error("database unavailable: %s", type(e.orig).__name__)
+        return render_template("errors/error.html", code=503, kind="unavailable"), 503
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception) -> tuple[str, int]:
+        if isinstance(e, HTTPException):
+            return _http(e)
+        db.session.rollback()
+        # Log the type and the frames only: exception messages can carry submitted values.
+        frames = "".join(traceback.format_list(traceback.extract_tb(e.__traceback__)))
+        log.error("unhandled %s\n%s", type(e).__name__, frames)
+        return render_template("errors/error.html", code=500, kind="generic"), 500

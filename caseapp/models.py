@@ -1,0 +1,30 @@
+"""Imports every model so metadata, Alembic and tests see the whole schema."""
+
+from caseapp.attachments.models import Attachment
+from caseapp.audit.models import AuditEntry
+from caseapp.auth.models import LoginAttempt, Role, User, UserSession
+from caseapp.cases.models import (
+    Case,
+    CaseEvent,
+    Incident,
+    IncidentAct,
+    Perpetrator,
+    ProtectionMeasure,
+    RiskAssessment,
+)
+from caseapp.clients.models import Client, Consent
+from caseapp.complaints.models import Complaint
+from caseapp.consultations.models import Consultation
+from caseapp.documents.models import PrintedDocument
+from caseapp.imports.models import ImportBatch
+from caseapp.referrals.models import Provider, Referral, ReferralEvent, ServiceType
+from caseapp.settings.models import CodeSequence, Setting
+from caseapp.units.models import Unit, UnitKind
+
+__all__ = [
+    "Attachment", "AuditEntry", "Case", "CaseEvent", "Client", "CodeSequence", "Complaint",
+    "Consent", "Consultation", "ImportBatch", "Incident", "IncidentAct", "LoginAttempt",
+    "Perpetrator", "PrintedDocument", "ProtectionMeasure", "Provider", "Referral",
+    "ReferralEvent", "RiskAssessment", "Role", "ServiceType", "Setting", "Unit", "UnitKind",
+    "User", "UserSession",
+]

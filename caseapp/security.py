@@ -1,0 +1,144 @@
+"""Deny by default, server-side sessions, and security headers.
+
+Every endpoint needs a logged-in user except the short allowlist below. The Flask session
+cookie carries only a random token; the matching row in ``user_sessions`` is checked on every
+request, so logout, forced logout, idle and absolute timeouts apply on every worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from caseapp.auth.models import User, UserSession
+from caseapp.clock import now
+from caseapp.db import db
+from caseapp.extensions import login_manager
+
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.health", "main.set_language"})
+# Endpoints a logged-in user may reach before finishing two-factor login or enrolment.
+MFA_PENDING_ENDPOINTS = frozenset(
+    {"auth.totp_verify", "auth.totp_enrol", "auth.logout", "static", "main.set_language"}
+)
+# Refresh last_seen at most this often, so a page view is not a write every time.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, *, mfa_passed: bool) -> UserSession:
+    """Begin a new server-side session (a fresh id at every login). Caller commits."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    row = UserSession(
+        id=_token_id(token),
+        user_id=user.id,
+        created_at=now(),
+        last_seen_at=now(),
+        mfa_passed=mfa_passed,
+        ip=request.remote_addr or "" if request else "",
+    )
+    db.session.add(row)
+    session["sid"] = token
+    session.permanent = True
+    return row
+
+
+def current_session_row() -> UserSession | None:
+    return g.get("session_row")
+
+
+def end_session() -> None:
+    row = current_session_row()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now()
+    session.clear()
+
+
+def revoke_all_sessions(user_id: int) -> int:
+    result = db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+    return result.rowcount or 0
+
+
+@login_manager.request_loader
+def _load_user_from_session(_request: object) -> User | None:
+    token = session.get("sid")
+    if not token:
+        return None
+    row = db.session.get(UserSession, _token_id(token))
+    cfg = current_app.config
+    t = now()
+    if (
+        row is None
+        or row.revoked_at is not None
+        or t - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
+        or t - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]
+    ):
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = t
+            db.session.commit()
+        session.clear()
+        g.session_expired = True
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    if t - row.last_seen_at > _TOUCH_EVERY:
+        row.last_seen_at = t
+        db.session.commit()
+    g.session_row = row
+    return user
+
+
+def mfa_required_for(user: User) -> bool:
+    from caseapp.settings.services import get_setting
+
+    roles = get_setting("mfa_required_roles")
+    return user.totp_enabled or user.role.value in roles
+
+
+def init_security(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # sessions are server-side and revocable instead
+
+    @app.before_request
+    def _deny_by_default() -> Response | None:
+        endpoint = request.endpoint
+        if endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        row = current_session_row()
+        if row is not None and not row.mfa_passed and endpoint not in MFA_PENDING_ENDPOINTS:
+            if current_user.totp_enabled:
+                return redirect(url_for("auth.totp_verify"))
+            return redirect(url_for("auth.totp_enrol"))
+        return None
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if request.endpoint != "static":
+            resp.headers["Cache-Control"] = "no-store"
+        return resp

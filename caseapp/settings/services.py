@@ -1,0 +1,52 @@
+"""Runtime settings with defaults; stored as JSON in the ``settings`` table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app, g, has_app_context
+
+from caseapp.db import db
+from caseapp.settings.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "indicator_target": 0.8,
+    "term_start": "2021-01-01",
+    "term_end": "2026-12-31",
+    "small_cell_threshold": 4,
+    "complaint_deadline_days": 10,
+    "holidays": [],  # ISO dates skipped by working-day deadlines
+    "mfa_required_roles": None,  # None: the config's MFA_REQUIRED_ROLES
+    "allow_self_approval": False,
+    "skip_review_for_union_service": False,
+    "no_response_days": 7,
+}
+
+
+def get_setting(key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    cache: dict[str, Any] = g.setdefault("_settings_cache", {}) if has_app_context() else {}
+    if key in cache:
+        return cache[key]
+    row = db.session.get(Setting, key)
+    value = json.loads(row.value) if row else DEFAULTS[key]
+    if key == "mfa_required_roles" and value is None:
+        value = list(current_app.config.get("MFA_REQUIRED_ROLES", ()))
+    cache[key] = value
+    return value
+
+
+def set_setting(key: str, value: Any) -> None:
+    """Stage a setting change in the current transaction (the caller audits and commits)."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = db.session.get(Setting, key)
+    text = json.dumps(value, ensure_ascii=False)
+    if row is None:
+        db.session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+    if has_app_context():
+        g.pop("_settings_cache", None)

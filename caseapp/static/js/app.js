@@ -1,0 +1,1 @@
+// caseapp scripts: progressive enhancement only; every page works without them.

@@ -1,0 +1,165 @@
+"""Test fixtures.
+
+Each pytest-xdist worker gets its own database: a SQLite file, or a PostgreSQL database
+created from TEST_DATABASE_URL. Tables are created once per worker and emptied after every
+test, so tests are isolated and `pytest -n auto` is safe on both backends.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from caseapp import create_app
+from caseapp.db import db
+from config import TestConfig
+from tests.factories import Factory
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if PG_URL.startswith("postgresql"):
+        name = f"caseapp_test_{_worker()}_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        yield url
+        sa.create_engine(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / f"test_{_worker()}.sqlite"
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str) -> str:
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for t in tables:
+            db.session.execute(t.delete())
+    db.session.commit()
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    overrides.setdefault("WTF_CSRF_ENABLED", False)
+    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    """Override in a test module to change the app's config."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema: str, app_overrides: dict[str, Any]) -> Iterator[Flask]:
+    app = make_app(_schema, **app_overrides)
+    app.config["CLOCK_NOW"] = datetime(2026, 6, 15, 3, 0, tzinfo=UTC)
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield app
+    finally:
+        db.session.rollback()
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory()
+
+
+class Auth:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, username: str, password: str = Factory.PASSWORD) -> Any:
+        return self.client.post(
+            "/auth/login", data={"username": username, "password": password}
+        )
+
+    def logout(self) -> Any:
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def login_as(app: Flask) -> Any:
+    """Return a fresh logged-in test client for a user: login_as(user) -> FlaskClient."""
+
+    def _login(user: Any, password: str = Factory.PASSWORD) -> FlaskClient:
+        c = app.test_client()
+        resp = c.post("/auth/login", data={"username": user.username, "password": password})
+        assert resp.status_code == 302, "login failed in test setup"
+        return c
+
+    return _login
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    """Collect the SQL statements executed inside the block."""
+    statements: list[str] = []
+
+    def _before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", _before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", _before)
+
+
+@pytest.fixture
+def queries() -> Any:
+    return count_queries
+
+
+@pytest.fixture
+def instance_path(tmp_path: Path) -> Path:
+    return tmp_path

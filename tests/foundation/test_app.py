@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from caseapp import create_app
+from config import ConfigError, DevelopmentConfig, ProductionConfig, TestConfig
+
+
+def test_factory_uses_given_config(app: Flask) -> None:
+    assert app.config["TESTING"] is True
+    assert app.config["ENV_NAME"] == "test"
+
+
+def test_production_refuses_to_start_without_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATA_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_production_starts_with_keys_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATA_KEY", TestConfig.DATA_KEY)
+    app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.config["SECRET_KEY"] == "s" * 40
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_development_generates_keys_once_with_private_mode(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATA_KEY", raising=False)
+    import caseapp
+
+    monkeypatch.setattr(caseapp, "ROOT", tmp_path)
+    a = create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+    b = create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert a.config["SECRET_KEY"] == b.config["SECRET_KEY"]
+    assert a.config["DATA_KEY"] == b.config["DATA_KEY"]
+    for name in ("secret_key", "data_key"):
+        assert (tmp_path / "instance" / name).stat().st_mode & 0o777 == 0o600
