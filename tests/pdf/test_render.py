@@ -89,9 +89,7 @@ def stamp() -> PdfStamp:
 
 
 @pytest.fixture
-def render_case(
-    renderer: PdfRenderer, meta: PdfMeta, stamp: PdfStamp
-) -> Callable[..., bytes]:
+def render_case(renderer: PdfRenderer, meta: PdfMeta, stamp: PdfStamp) -> Callable[..., bytes]:
     def render(*, rows: int = 0, password: str | None = None, **overrides: Any) -> bytes:
         context: dict[str, Any] = {
             "case_code": CASE_CODE,
@@ -356,9 +354,7 @@ def test_fetcher_refuses_symlinks_leaving_the_asset_dir(tmp_path: Path) -> None:
 # Construction cost and template context
 
 
-def test_css_and_fonts_are_parsed_once_per_renderer(
-    meta: PdfMeta, stamp: PdfStamp
-) -> None:
+def test_css_and_fonts_are_parsed_once_per_renderer(meta: PdfMeta, stamp: PdfStamp) -> None:
     renderer = PdfRenderer(PDF_TEMPLATES, DEFAULT_ASSET_DIR, extra_template_dirs=[TEST_TEMPLATES])
     stylesheet = renderer.stylesheet
     loaded_at_start = dict(renderer.url_fetcher.served)
