@@ -14,7 +14,7 @@ import hmac
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -38,6 +38,17 @@ class Keyring:
 
     current_id: str
     keys: dict[str, bytes]
+    # Derived once: HKDF per value would dominate bulk encryption.
+    _aead: dict[str, AESGCM] = field(init=False, repr=False, compare=False)
+    _index_key: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        aead = {
+            kid: AESGCM(_derive(raw, b"caseapp field encryption")) for kid, raw in self.keys.items()
+        }
+        object.__setattr__(self, "_aead", aead)
+        index_key = _derive(self.keys[self.current_id], b"caseapp blind index")
+        object.__setattr__(self, "_index_key", index_key)
 
     @classmethod
     def parse(cls, spec: str) -> Keyring:
@@ -64,18 +75,16 @@ class Keyring:
 
     def encrypt_bytes(self, data: bytes) -> bytes:
         nonce = os.urandom(12)
-        key = _derive(self.keys[self.current_id], b"caseapp field encryption")
-        ct = AESGCM(key).encrypt(nonce, data, self.current_id.encode())
+        ct = self._aead[self.current_id].encrypt(nonce, data, self.current_id.encode())
         return self.current_id.encode() + b":" + nonce + ct
 
     def decrypt_bytes(self, token: bytes) -> bytes:
         key_id, sep, rest = token.partition(b":")
-        raw_key = self.keys.get(key_id.decode(errors="replace"))
-        if not sep or raw_key is None or len(rest) < 28:
+        aead = self._aead.get(key_id.decode(errors="replace"))
+        if not sep or aead is None or len(rest) < 28:
             raise DataKeyError("Encrypted value uses an unknown key.")
-        key = _derive(raw_key, b"caseapp field encryption")
         try:
-            return AESGCM(key).decrypt(rest[:12], rest[12:], key_id)
+            return aead.decrypt(rest[:12], rest[12:], key_id)
         except InvalidTag as exc:
             raise DataKeyError("Encrypted value failed authentication.") from exc
 
@@ -94,8 +103,7 @@ class Keyring:
         return head.decode() if isinstance(head, bytes) else head
 
     def blind_index(self, value: str) -> str:
-        key = _derive(self.keys[self.current_id], b"caseapp blind index")
-        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
 
 
 _keyring: Keyring | None = None

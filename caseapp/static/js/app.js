@@ -1,1 +1,50 @@
 // caseapp scripts: progressive enhancement only; every page works without them.
+(function () {
+  "use strict";
+
+  // dd/mm/yyyy text fields get a calendar button using the browser's own date picker;
+  // typing the date stays possible (and is what screen-reader and keyboard users may prefer).
+  function enhanceDateField(input) {
+    var picker = document.createElement("input");
+    picker.type = "date";
+    picker.className = "date-picker-proxy";
+    picker.tabIndex = -1;
+    picker.setAttribute("aria-hidden", "true");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "date-picker-button";
+    button.textContent = "📅";
+    button.setAttribute("aria-label", input.getAttribute("data-picker-label") || "Calendar");
+    button.addEventListener("click", function () {
+      var m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(input.value.trim());
+      picker.value = m ? m[3] + "-" + m[2] + "-" + m[1] : "";
+      if (typeof picker.showPicker === "function") {
+        try { picker.showPicker(); return; } catch (e) { /* fall through */ }
+      }
+      picker.focus();
+      picker.click();
+    });
+    picker.addEventListener("change", function () {
+      var p = picker.value.split("-");
+      if (p.length === 3) {
+        input.value = p[2] + "/" + p[1] + "/" + p[0];
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        input.focus();
+      }
+    });
+    input.insertAdjacentElement("afterend", button);
+    button.insertAdjacentElement("afterend", picker);
+  }
+
+  // Buttons that need confirmation carry data-confirm with the question.
+  function enhanceConfirm(el) {
+    el.addEventListener("click", function (ev) {
+      if (!window.confirm(el.getAttribute("data-confirm"))) { ev.preventDefault(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-datepicker]").forEach(enhanceDateField);
+    document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
+  });
+})();
