@@ -139,9 +139,11 @@ def seed_demo_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from caseapp.backup import backup_command
     from caseapp.translate import translate_command
 
     app.cli.add_command(translate_command)
+    app.cli.add_command(backup_command)
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
                 verify_audit_command, seed_demo_command):
         app.cli.add_command(cmd)
