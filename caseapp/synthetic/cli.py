@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask.cli import with_appcontext
+
+from caseapp.db import db
+
+
+@click.command("seed-synthetic")
+@click.option("--provinces", type=click.IntRange(1, 100), required=True)
+@click.option("--clients", type=click.IntRange(1, 50_000_000), required=True)
+@click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@with_appcontext
+def seed_synthetic_command(provinces: int, clients: int, years: int, seed: int) -> None:
+    """Generate fictional data at scale (units, clients, cases, incidents, consultations,
+    referrals in every state, merged units) for benchmarks."""
+    from caseapp.synthetic.generate import Progress, generate
+
+    started = time.perf_counter()
+    with click.progressbar(length=clients, label="clients", file=sys.stderr
+                           ) as bar:
+        counts = generate(provinces, clients, years, seed, Progress(clients, bar.update))
+        db.session.commit()
+    took = time.perf_counter() - started
+    click.echo(
+        f"Created {counts.units} case-taking units, {counts.clients} clients, "
+        f"{counts.cases} cases, {counts.incidents} incidents, {counts.consultations} "
+        f"consultations, {counts.referrals} referrals in {took:.1f} s "
+        f"({counts.cases / took:,.0f} cases/s)."
+    )
