@@ -42,3 +42,13 @@ def test_health_is_public(client) -> None:
 def test_login_page_is_vietnamese_by_default(client) -> None:
     html = client.get("/auth/login").get_data(as_text=True)
     assert 'lang="vi"' in html
+
+
+def test_each_request_sees_its_own_user(app: Flask, make, login_as) -> None:
+    unit = make.unit("G1")
+    first = make.user("counselor", unit, username="first.user", full_name="First User")
+    second = make.user("counselor", unit, username="second.user", full_name="Second User")
+    c1, c2 = login_as(first), login_as(second)
+    assert "First User" in c1.get("/").get_data(as_text=True)
+    assert "Second User" in c2.get("/").get_data(as_text=True)
+    assert "First User" in c1.get("/").get_data(as_text=True)
