@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -28,8 +29,13 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _db_down(e: OperationalError) -> tuple[str, int]:
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except OperationalError:
+            db.session.invalidate()
         log.error("database unavailable: %s", type(e.orig).__name__)
+        # The page must render without the database: no user lookup, no navigation badges.
+        g._login_user = AnonymousUserMixin()
         return render_template("errors/error.html", code=503, kind="unavailable"), 503
 
     @app.errorhandler(Exception)
