@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -13,7 +14,7 @@ from caseapp.security import end_session, mfa_required_for, start_session
 
 bp = Blueprint("auth", __name__)
 
-GENERIC_LOGIN_ERROR = "Wrong username or password, or the account is locked. Try again later."
+GENERIC_LOGIN_ERROR = _l("Wrong username or password, or the account is locked. Try again later.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,7 +26,7 @@ def login() -> str | Response:
         result = authenticate(form.username.data or "", form.password.data or "",
                               request.remote_addr or "")
         if result.user is None:
-            flash(_(GENERIC_LOGIN_ERROR), "error")
+            flash(str(GENERIC_LOGIN_ERROR), "error")
             return render_template("auth/login.html", form=form), 200
         user = result.user
         start_session(user, mfa_passed=not mfa_required_for(user))
