@@ -238,7 +238,7 @@ def test_trend_is_cumulative_by_month_end(make, tree):
 
 
 def test_fixed_number_of_queries(make, tree, queries):
-    root, a, b = tree
+    root, a, _b = tree
     for _ in range(3):
         make.case(a)
 
