@@ -79,7 +79,8 @@ def to_xlsx(report: ReportData) -> bytes:
         ws.append([neutralise(c.title) for c in t.columns])
         for row in t.rows:
             ws.append([_cell(v) for v in row])
-            for col, cell in zip(t.columns, ws[ws.max_row], strict=True):
+            for i, col in enumerate(t.columns, start=1):
+                cell = ws.cell(row=ws.max_row, column=i)
                 if col.kind == "rate" and isinstance(cell.value, float):
                     cell.number_format = "0.0%"
         if t.note:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 from caseapp.forms_common import DMYDateField, optional
@@ -17,8 +18,9 @@ class ReportForm(FlaskForm):
 
     unit = SelectField(_l("Unit"), choices=[], validators=[optional()])
     kind = SelectField(_l("Period"), choices=[
-        ("month", _l("Month")), ("quarter", _l("Quarter")), ("half", _l("6 months")),
-        ("year", _l("Year")), ("custom", _l("Custom range")),
+        SelectChoice("month", _l("Month")), SelectChoice("quarter", _l("Quarter")),
+        SelectChoice("half", _l("6 months")), SelectChoice("year", _l("Year")),
+        SelectChoice("custom", _l("Custom range")),
     ], default="month")
     year = IntegerField(_l("Year"), validators=[
         optional(),

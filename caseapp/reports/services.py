@@ -180,7 +180,7 @@ def _cases_by_category(units: Any, period: Period) -> Table:
         .where(Case.unit_id.in_(units), Case.opened_on >= period.start,
                Case.opened_on <= period.end)
         .group_by(Case.category)
-    ).tuples().all())
+    ).all())
     body: list[list[Cell]] = [[str(label(c)), int(rows.get(c, 0))] for c in CaseCategory]
     body.append([_("Total"), sum(int(v) for v in rows.values())])
     return Table("cases", _("New cases by category"),
@@ -258,7 +258,7 @@ def _consultations(units: Any, period: Period) -> Table:
                   .where(Case.unit_id.in_(units), Consultation.held_at >= lo,
                          Consultation.held_at < hi)
                   .group_by(Consultation.kind, Consultation.channel)
-              ).tuples()}
+              )}
     channels = list(ConsultationChannel)
     rows: list[list[Cell]] = []
     for k in ConsultationKind:
@@ -313,7 +313,7 @@ def _referrals(units: Any, period: Period) -> Table:
         .group_by(ServiceType.id, ServiceType.label_vi, ServiceType.label_en, ServiceType.sort,
                   ServiceType.code, Referral.state)
         .order_by(ServiceType.sort, ServiceType.code)
-    ).tuples().all()
+    ).all()
     states = list(ReferralState)
     by_type: dict[int, tuple[str, dict[ReferralState, int]]] = {}
     for st_id, lvi, len_, _sort, _code, state, n in data:
@@ -337,7 +337,7 @@ def _measures(units: Any, period: Period) -> Table:
         .where(Case.unit_id.in_(units), ProtectionMeasure.starts_on >= period.start,
                ProtectionMeasure.starts_on <= period.end)
         .group_by(ProtectionMeasure.kind)
-    ).tuples()}
+    )}
     rows: list[list[Cell]] = [[str(label(k)), counts.get(k, 0)] for k in MeasureKind]
     rows.append([_("Total"), sum(counts.values())])
     return Table("measures", _("Protection measures by kind"),
