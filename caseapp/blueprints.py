@@ -7,7 +7,11 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from caseapp.auth.routes import bp as auth_bp
+    from caseapp.indicator.routes import bp as indicator_bp
     from caseapp.main.routes import bp as main_bp
+    from caseapp.reports.routes import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(indicator_bp)  # /dashboard and /indicator/...
+    app.register_blueprint(reports_bp, url_prefix="/reports")

@@ -147,6 +147,9 @@ def register_cli(app: Flask) -> None:
     from caseapp.synthetic.cli import seed_synthetic_command
 
     app.cli.add_command(seed_synthetic_command)
+    from caseapp.indicator.cli import indicator_command
+
+    app.cli.add_command(indicator_command)
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
                 verify_audit_command, seed_demo_command):
         app.cli.add_command(cmd)

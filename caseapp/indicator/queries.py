@@ -1,0 +1,416 @@
+"""The 80% service-access indicator, computed in SQL.
+
+Definition, for a unit U (its whole subtree, merged units included since a merged unit sits
+below its successor), a period [start, end] and an as-of date:
+
+- a *qualifying case* has category dv or trafficking, a female client (``Client.sex == 'F'``),
+  a unit in U's subtree and a detection date in [start, end];
+- the *denominator* counts distinct clients with at least one qualifying case;
+- the *numerator* counts those with at least one referral on one of their qualifying cases in
+  state ``received``, ``received_on <= as_of``, for a service type that counts toward the
+  indicator;
+- *pending* counts those in the denominator but not in the numerator with at least one
+  referral on a qualifying case in state approved, sent or accepted (whatever the service
+  type: it shows work under way, never mixed into the numerator);
+- the *rate* is numerator / denominator, ``None`` when nobody is in the denominator.
+
+Every figure family is one statement: qualifying cases and their referral flags are computed
+in a CTE, grouped per client (and per breakdown key), then aggregated. The number of
+statements does not depend on how many units, clients or cases there are.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import Subquery
+
+from caseapp.cases.models import Case, CaseCategory
+from caseapp.clients.models import Client, Sex
+from caseapp.clock import today
+from caseapp.db import db
+from caseapp.referrals.models import Referral, ReferralState, ServiceType
+from caseapp.settings.services import get_setting
+from caseapp.units.models import Unit
+
+QUALIFYING_CATEGORIES = (CaseCategory.DV, CaseCategory.TRAFFICKING)
+PENDING_STATES = (ReferralState.APPROVED, ReferralState.SENT, ReferralState.ACCEPTED)
+# A child in Vietnamese law is under 16.
+GIRL_AGE_LIMIT = 16
+AGE_CLASSES = ("women", "girls", "unknown")
+
+
+@dataclass(frozen=True)
+class Figures:
+    denominator: int = 0
+    numerator: int = 0
+    pending: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"denominator": self.denominator, "numerator": self.numerator,
+                "pending": self.pending, "rate": self.rate}
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit_id: int
+    code: str
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    service_type_id: int
+    code: str
+    label_vi: str
+    label_en: str
+    counts: bool
+    services: int  # received referrals of this type on qualifying cases
+    clients: int  # distinct denominator clients who received this type
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month_end: date
+    figures: Figures
+
+
+@dataclass
+class IndicatorResult:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    start: date
+    end: date
+    as_of: date
+    target: float
+    total: Figures
+    by_unit: list[UnitFigures] = field(default_factory=list)
+    by_category: dict[str, Figures] = field(default_factory=dict)
+    by_age: dict[str, Figures] = field(default_factory=dict)
+    by_service: list[ServiceFigures] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    def below_target(self, figures: Figures) -> bool:
+        return figures.rate is not None and figures.rate < self.target
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The stable shape printed by ``flask indicator --json``."""
+        return {
+            "unit": self.unit_code,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            **self.total.as_dict(),
+            "target": float(self.target),
+            "by_unit": [{"unit": u.code, **u.figures.as_dict()} for u in self.by_unit],
+            "by_category": {k: v.as_dict() for k, v in self.by_category.items()},
+            "by_age": {k: v.as_dict() for k, v in self.by_age.items()},
+        }
+
+    def plain(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_as_of(end: date) -> date:
+    """The as-of date defaults to the period's end, or today if the end is still ahead."""
+    return min(end, today())
+
+
+# --- building blocks -------------------------------------------------------------------
+
+
+def _received_condition(as_of: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Referral.state == ReferralState.RECEIVED,
+        Referral.received_on.is_not(None),
+        Referral.received_on <= as_of,
+        ServiceType.counts_toward_indicator.is_(True),
+    )
+
+
+def qualifying_cases(root: Unit, start: date, end: date) -> sa.Select[Any]:
+    """Qualifying cases of ``root``'s subtree detected in [start, end]."""
+    return (
+        sa.select(
+            Case.id.label("case_id"),
+            Case.client_id.label("client_id"),
+            Case.category.label("category"),
+            Case.detected_on.label("detected_on"),
+            Case.age_at_detection.label("age"),
+            Unit.path.label("path"),
+        )
+        .join(Client, Client.id == Case.client_id)
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(
+            Case.category.in_(QUALIFYING_CATEGORIES),
+            Client.sex == Sex.FEMALE,
+            Unit.path.like(root.path + "%"),
+            Case.detected_on >= start,
+            Case.detected_on <= end,
+        )
+    )
+
+
+def case_flags(root: Unit, start: date, end: date, as_of: date) -> Subquery:
+    """One row per qualifying case with 0/1 flags ``received`` and ``pending`` and the
+    first counting receipt date (``first_received``, NULL if none by the as-of date)."""
+    qc = qualifying_cases(root, start, end).cte("qc")
+    received = _received_condition(as_of)
+    ref = (
+        sa.select(
+            Referral.case_id.label("case_id"),
+            sa.func.max(sa.case((received, 1), else_=0)).label("received"),
+            sa.func.max(sa.case((Referral.state.in_(PENDING_STATES), 1), else_=0))
+            .label("pending"),
+            sa.func.min(sa.case((received, Referral.received_on))).label("first_received"),
+        )
+        .join(qc, qc.c.case_id == Referral.case_id)
+        .join(ServiceType, ServiceType.id == Referral.service_type_id)
+        .group_by(Referral.case_id)
+        .subquery("ref")
+    )
+    return (
+        sa.select(
+            qc,
+            sa.func.coalesce(ref.c.received, 0).label("received"),
+            sa.func.coalesce(ref.c.pending, 0).label("pending"),
+            ref.c.first_received,
+        )
+        .select_from(qc)
+        .outerjoin(ref, ref.c.case_id == qc.c.case_id)
+        .subquery("cf")
+    )
+
+
+def _totals(per_client: Subquery) -> list[Any]:
+    """Denominator, numerator and pending columns over a per-client subquery."""
+    return [
+        sa.func.count().label("denominator"),
+        sa.func.coalesce(sa.func.sum(per_client.c.received), 0).label("numerator"),
+        sa.func.coalesce(sa.func.sum(sa.case(
+            (sa.and_(per_client.c.received == 0, per_client.c.pending == 1), 1), else_=0
+        )), 0).label("pending"),
+    ]
+
+
+def _figures(row: Any) -> Figures:
+    if row is None:
+        return Figures()
+    return Figures(int(row.denominator or 0), int(row.numerator or 0), int(row.pending or 0))
+
+
+# --- breakdowns (one statement each) ---------------------------------------------------
+
+
+def by_age(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures]:
+    """Women / girls / unknown. A client's class comes from the age at detection of her
+    earliest qualifying case (earliest detection date, then lowest case id): under 16 is a
+    girl, 16 and over a woman, no age recorded is unknown. Each client is in one class, so
+    the classes add up to the total."""
+    cf = case_flags(root, start, end, as_of)
+    ranked = sa.select(
+        cf.c.client_id, cf.c.age, cf.c.received, cf.c.pending,
+        sa.func.row_number().over(
+            partition_by=cf.c.client_id, order_by=(cf.c.detected_on, cf.c.case_id)
+        ).label("rn"),
+    ).subquery("ranked")
+    first_age = sa.func.max(sa.case((ranked.c.rn == 1, ranked.c.age)))
+    per_client_ages = sa.select(
+        ranked.c.client_id,
+        first_age.label("age"),
+        sa.func.max(ranked.c.received).label("received"),
+        sa.func.max(ranked.c.pending).label("pending"),
+    ).group_by(ranked.c.client_id).subquery("pca")
+    # The class is a column of a subquery so the outer GROUP BY names a column, not an
+    # expression with its own bound parameters (PostgreSQL would not match them).
+    per_client = sa.select(
+        per_client_ages.c.client_id,
+        per_client_ages.c.received,
+        per_client_ages.c.pending,
+        sa.case(
+            (per_client_ages.c.age.is_(None), "unknown"),
+            (per_client_ages.c.age < GIRL_AGE_LIMIT, "girls"),
+            else_="women",
+        ).label("age_class"),
+    ).subquery("pc")
+    rows = db.session.execute(
+        sa.select(per_client.c.age_class, *_totals(per_client)).group_by(per_client.c.age_class)
+    ).all()
+    found = {r.age_class: _figures(r) for r in rows}
+    return {k: found.get(k, Figures()) for k in AGE_CLASSES}
+
+
+def by_category(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures]:
+    """DV / trafficking. For each category the qualifying cases are restricted to that
+    category and the figures recomputed: a client with cases of both categories is counted
+    in each, and in each only a service received on a case of that category counts. The
+    categories can therefore add up to more than the total."""
+    cf = case_flags(root, start, end, as_of)
+    per_client = sa.select(
+        cf.c.client_id, cf.c.category,
+        sa.func.max(cf.c.received).label("received"),
+        sa.func.max(cf.c.pending).label("pending"),
+    ).group_by(cf.c.client_id, cf.c.category).subquery("pc")
+    rows = db.session.execute(
+        sa.select(per_client.c.category, *_totals(per_client)).group_by(per_client.c.category)
+    ).all()
+    found = {CaseCategory(r.category).value: _figures(r) for r in rows}
+    return {c.value: found.get(c.value, Figures()) for c in QUALIFYING_CATEGORIES}
+
+
+def by_unit(root: Unit, start: date, end: date, as_of: date) -> list[UnitFigures]:
+    """One row per direct child of ``root`` that is not merged away, in code order. A child's
+    figures cover its subtree, units merged into it included (they sit below it), computed
+    from that child's cases only. Cases recorded at ``root`` itself, or at a unit merged
+    directly into ``root``, belong to no child and appear only in the total."""
+    cf = case_flags(root, start, end, as_of)
+    children = (
+        sa.select(Unit.id, Unit.code, Unit.name, Unit.path)
+        .where(Unit.parent_id == root.id, Unit.merged_into_id.is_(None))
+        .subquery("children")
+    )
+    per_client = (
+        sa.select(
+            children.c.id.label("child_id"), cf.c.client_id,
+            sa.func.max(cf.c.received).label("received"),
+            sa.func.max(cf.c.pending).label("pending"),
+        )
+        .select_from(cf)
+        .join(children, cf.c.path.like(children.c.path + "%"))
+        .group_by(children.c.id, cf.c.client_id)
+        .subquery("pc")
+    )
+    agg = (
+        sa.select(per_client.c.child_id, *_totals(per_client))
+        .group_by(per_client.c.child_id)
+        .subquery("agg")
+    )
+    rows = db.session.execute(
+        sa.select(children.c.id, children.c.code, children.c.name,
+                  agg.c.denominator, agg.c.numerator, agg.c.pending)
+        .select_from(children)
+        .outerjoin(agg, agg.c.child_id == children.c.id)
+        .order_by(children.c.code)
+    ).all()
+    return [UnitFigures(r.id, r.code, r.name, _figures(r)) for r in rows]
+
+
+def by_service(root: Unit, start: date, end: date, as_of: date) -> list[ServiceFigures]:
+    """Services received on qualifying cases by the as-of date, per service type (every
+    type, counting or not, so the screen can show what was excluded)."""
+    qc = qualifying_cases(root, start, end).subquery("qc")
+    rows = db.session.execute(
+        sa.select(
+            ServiceType.id, ServiceType.code, ServiceType.label_vi, ServiceType.label_en,
+            ServiceType.counts_toward_indicator, ServiceType.sort,
+            sa.func.count(Referral.id).label("services"),
+            sa.func.count(sa.distinct(qc.c.client_id)).label("clients"),
+        )
+        .select_from(Referral)
+        .join(qc, qc.c.case_id == Referral.case_id)
+        .join(ServiceType, ServiceType.id == Referral.service_type_id)
+        .where(
+            Referral.state == ReferralState.RECEIVED,
+            Referral.received_on.is_not(None),
+            Referral.received_on <= as_of,
+        )
+        .group_by(ServiceType.id, ServiceType.code, ServiceType.label_vi, ServiceType.label_en,
+                  ServiceType.counts_toward_indicator, ServiceType.sort)
+        .order_by(ServiceType.sort, ServiceType.code)
+    ).all()
+    return [ServiceFigures(r.id, r.code, r.label_vi, r.label_en, bool(r.counts_toward_indicator),
+                           int(r.services), int(r.clients)) for r in rows]
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    """The last day of each month from ``start`` to ``end``; the last one is ``end``."""
+    out: list[date] = []
+    y, m = start.year, start.month
+    while True:
+        last = date(y, m, calendar.monthrange(y, m)[1])
+        if last >= end:
+            out.append(end)
+            return out
+        out.append(last)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def trend(root: Unit, start: date, end: date, as_of: date) -> list[TrendPoint]:
+    """Cumulative monthly trend: for each month end M of the period, the indicator for
+    [start, M] as of min(M, as_of). The last point equals the period's own figures, so the
+    line shows how the rate was built up toward the target. Pending is not traced."""
+    months = month_ends(start, end)
+    cf = case_flags(root, start, end, as_of)
+    month_rows = sa.union_all(*[
+        sa.select(sa.literal(m, sa.Date).label("m_end"),
+                  sa.literal(min(m, as_of), sa.Date).label("m_asof"))
+        for m in months
+    ]).subquery("months")
+    per_client = (
+        sa.select(
+            month_rows.c.m_end, cf.c.client_id,
+            sa.func.max(sa.case(
+                (sa.and_(cf.c.first_received.is_not(None),
+                         cf.c.first_received <= month_rows.c.m_asof), 1),
+                else_=0,
+            )).label("received"),
+            sa.literal(0).label("pending"),
+        )
+        .select_from(month_rows)
+        .join(cf, cf.c.detected_on <= month_rows.c.m_end)
+        .group_by(month_rows.c.m_end, cf.c.client_id)
+        .subquery("pc")
+    )
+    rows = db.session.execute(
+        sa.select(per_client.c.m_end, *_totals(per_client)).group_by(per_client.c.m_end)
+    ).all()
+    found = {_as_date(r.m_end): _figures(r) for r in rows}
+    return [TrendPoint(m, Figures(found.get(m, Figures()).denominator,
+                                  found.get(m, Figures()).numerator, 0)) for m in months]
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def compute(root: Unit, start: date, end: date, as_of: date | None = None, *,
+            with_trend: bool = True, with_services: bool = True) -> IndicatorResult:
+    """The indicator and its breakdowns for ``root``'s subtree, in a fixed number of
+    statements (at most five)."""
+    as_of = as_of or default_as_of(end)
+    ages = by_age(root, start, end, as_of)
+    total = Figures(
+        sum(f.denominator for f in ages.values()),
+        sum(f.numerator for f in ages.values()),
+        sum(f.pending for f in ages.values()),
+    )
+    return IndicatorResult(
+        unit_id=root.id,
+        unit_code=root.code,
+        unit_name=root.name,
+        start=start,
+        end=end,
+        as_of=as_of,
+        target=float(get_setting("indicator_target")),
+        total=total,
+        by_unit=by_unit(root, start, end, as_of),
+        by_category=by_category(root, start, end, as_of),
+        by_age=ages,
+        by_service=by_service(root, start, end, as_of) if with_services else [],
+        trend=trend(root, start, end, as_of) if with_trend else [],
+    )
+
+
+def term_period() -> tuple[date, date]:
+    return (date.fromisoformat(get_setting("term_start")),
+            date.fromisoformat(get_setting("term_end")))

@@ -1,0 +1,227 @@
+"""Scope, operational counts, the worklist and the indicator settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import aliased
+
+from caseapp.access import report_unit_ids
+from caseapp.audit import services as audit
+from caseapp.auth.models import Role, User
+from caseapp.cases.models import Case, CaseStatus, RiskLevel
+from caseapp.clients.models import Client
+from caseapp.clock import today
+from caseapp.complaints.models import Complaint, ComplaintStatus
+from caseapp.consultations.models import Consultation
+from caseapp.db import db
+from caseapp.indicator.queries import PENDING_STATES, case_flags, term_period
+from caseapp.referrals.models import Referral, ReferralState, ServiceType
+from caseapp.settings.services import get_setting, set_setting
+from caseapp.units.models import Unit
+
+REPORT_ROLES = (Role.SUPERVISOR, Role.STATISTICS)
+# A referral still needs someone's action in these states; its follow-up date can be overdue.
+OPEN_REFERRAL_STATES = (
+    ReferralState.DRAFT, ReferralState.SUBMITTED, ReferralState.APPROVED,
+    ReferralState.RETURNED, ReferralState.SENT, ReferralState.ACCEPTED,
+)
+CLOSED_COMPLAINT_STATES = (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED)
+
+
+def can_report(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in REPORT_ROLES
+
+
+def reportable_units(user: User) -> list[Unit]:
+    """Units the user may pick for figures: their subtree, without merged units (their
+    history is inside their successor's figures)."""
+    return list(db.session.scalars(
+        sa.select(Unit)
+        .where(Unit.id.in_(report_unit_ids(user)), Unit.merged_into_id.is_(None))
+        .order_by(Unit.path)
+    ))
+
+
+def resolve_unit(user: User, code: str | None) -> Unit:
+    """The unit picked by code, or the user's own; 404 when outside the user's scope."""
+    if not can_report(user):
+        abort(404)
+    if not code:
+        return user.unit
+    unit = db.session.scalar(
+        sa.select(Unit).where(Unit.code == code, Unit.id.in_(report_unit_ids(user)))
+    )
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def term_to_date() -> tuple[date, date]:
+    start, end = term_period()
+    return start, max(start, min(end, today()))
+
+
+def _subtree_units(unit: Unit) -> sa.Select[Any]:
+    return sa.select(Unit.id).where(Unit.path.like(unit.path + "%"))
+
+
+def operational_counts(unit: Unit) -> dict[str, int]:
+    """Open cases, high-risk open cases, overdue petitions and overdue follow-ups in the
+    unit's subtree, as of today, in one statement.
+
+    A consultation's follow-up is overdue when its date has passed, the case is not closed
+    and no later consultation was held on the case (the later one is the follow-up)."""
+    day = today()
+    units = _subtree_units(unit)
+    open_case = sa.and_(Case.unit_id.in_(units), Case.status != CaseStatus.CLOSED)
+    later = aliased(Consultation)
+    stmt = sa.select(
+        sa.select(sa.func.count()).select_from(Case).where(open_case)
+        .scalar_subquery().label("open_cases"),
+        sa.select(sa.func.count()).select_from(Case)
+        .where(open_case, Case.current_risk == RiskLevel.HIGH)
+        .scalar_subquery().label("high_risk"),
+        sa.select(sa.func.count()).select_from(Complaint)
+        .where(Complaint.unit_id.in_(units), Complaint.deadline_on < day,
+               Complaint.status.not_in(CLOSED_COMPLAINT_STATES))
+        .scalar_subquery().label("overdue_petitions"),
+        sa.select(sa.func.count()).select_from(Referral)
+        .join(Case, Case.id == Referral.case_id)
+        .where(Case.unit_id.in_(units), Referral.follow_up_on < day,
+               Referral.state.in_(OPEN_REFERRAL_STATES))
+        .scalar_subquery().label("overdue_referrals"),
+        sa.select(sa.func.count()).select_from(Consultation)
+        .join(Case, Case.id == Consultation.case_id)
+        .where(open_case, Consultation.follow_up_on < day,
+               ~sa.exists().where(later.case_id == Consultation.case_id,
+                                  later.held_at > Consultation.held_at))
+        .scalar_subquery().label("overdue_consultations"),
+    )
+    row = db.session.execute(stmt).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+# --- worklist ------------------------------------------------------------------------
+
+
+@dataclass
+class WorklistEntry:
+    client_id: int
+    client_code: str
+    first_detected: date
+    cases: list[tuple[int, str]] = field(default_factory=list)  # (case id, case code)
+    pending: list[dict[str, Any]] = field(default_factory=list)  # case code, service, state
+
+
+@dataclass
+class Worklist:
+    entries: list[WorklistEntry]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def worklist(unit: Unit, page: int = 1, per_page: int = 25) -> Worklist:
+    """Detected victims of the term (the indicator's denominator for ``unit`` and the term,
+    as of today) who have received no counting service yet, oldest detection first.
+    Three statements: the count, the page of clients, their cases with pending referrals."""
+    start, end = term_period()
+    cf = case_flags(unit, start, end, today())
+    per_client = (
+        sa.select(
+            cf.c.client_id,
+            sa.func.min(cf.c.detected_on).label("first_detected"),
+            sa.func.max(cf.c.received).label("received"),
+        )
+        .group_by(cf.c.client_id)
+        .subquery("pc")
+    )
+    waiting = sa.select(per_client).where(per_client.c.received == 0).subquery("waiting")
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(waiting)) or 0
+    page = max(1, page)
+    rows = db.session.execute(
+        sa.select(waiting.c.client_id, waiting.c.first_detected, Client.code)
+        .join(Client, Client.id == waiting.c.client_id)
+        .order_by(waiting.c.first_detected, waiting.c.client_id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    entries = {r.client_id: WorklistEntry(r.client_id, r.code, _d(r.first_detected))
+               for r in rows}
+    if entries:
+        cf2 = case_flags(unit, start, end, today())
+        detail = db.session.execute(
+            sa.select(cf2.c.client_id, cf2.c.case_id, Case.code, cf2.c.detected_on,
+                      Referral.id.label("referral_id"), Referral.state,
+                      ServiceType.label_vi, ServiceType.label_en)
+            .join(Case, Case.id == cf2.c.case_id)
+            .outerjoin(Referral, sa.and_(Referral.case_id == cf2.c.case_id,
+                                         Referral.state.in_(PENDING_STATES)))
+            .outerjoin(ServiceType, ServiceType.id == Referral.service_type_id)
+            .where(cf2.c.client_id.in_(list(entries)))
+            .order_by(cf2.c.detected_on, cf2.c.case_id, Referral.id)
+        ).all()
+        for d in detail:
+            e = entries[d.client_id]
+            if (d.case_id, d.code) not in e.cases:
+                e.cases.append((d.case_id, d.code))
+            if d.referral_id is not None:
+                e.pending.append({"case_code": d.code, "state": ReferralState(d.state),
+                                  "label_vi": d.label_vi, "label_en": d.label_en})
+    return Worklist(list(entries.values()), int(total), page, per_page)
+
+
+def _d(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+# --- settings ------------------------------------------------------------------------
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be saved; the message is shown to the admin."""
+
+
+def update_indicator_settings(target: float, term_start: date, term_end: date,
+                              counting_ids: set[int], threshold: int) -> list[str]:
+    """Stage the indicator settings, audit the names of what changed, commit once."""
+    from flask_babel import gettext as _
+
+    if not 0 < target <= 1:
+        raise SettingsError(_("The target must be between 0 and 100 percent."))
+    if term_end < term_start:
+        raise SettingsError(_("The term cannot end before it starts."))
+    if not 0 <= threshold <= 100:
+        raise SettingsError(_("The threshold must be between 0 and 100."))
+    changed: list[str] = []
+    new_values: dict[str, Any] = {
+        "indicator_target": round(float(target), 4),
+        "term_start": term_start.isoformat(),
+        "term_end": term_end.isoformat(),
+        "small_cell_threshold": int(threshold),
+    }
+    for key, value in new_values.items():
+        if get_setting(key) != value:
+            set_setting(key, value)
+            changed.append(key)
+    switched = 0
+    for st in db.session.scalars(sa.select(ServiceType)):
+        wanted = st.id in counting_ids
+        if st.counts_toward_indicator != wanted:
+            st.counts_toward_indicator = wanted
+            switched += 1
+    if switched:
+        changed.append(f"counting_service_types({switched})")
+    if changed:
+        audit.record("indicator_settings", object_type="setting",
+                     summary="changed=" + ",".join(changed))
+    db.session.commit()
+    return changed
