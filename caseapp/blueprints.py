@@ -11,3 +11,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    from caseapp.units.routes import bp as units_bp
+    app.register_blueprint(units_bp, url_prefix="/units")
+    from caseapp.audit.routes import bp as audit_bp
+    app.register_blueprint(audit_bp, url_prefix="/audit")
