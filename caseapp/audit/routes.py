@@ -62,7 +62,7 @@ def _filter_choices(form: AuditFilterForm) -> None:
     else:
         users_stmt = sa.select(User.id, User.username).where(
             User.unit_id.in_(subtree_ids(current_user.unit_id)))
-    users = db.session.execute(users_stmt.order_by(User.username)).tuples().all()
+    users = [(i, n) for i, n in db.session.execute(users_stmt.order_by(User.username))]
     form.user.choices = [(None, _("All")), *users]
     actions = db.session.scalars(
         sa.select(AuditEntry.action).where(scope).distinct().order_by(AuditEntry.action)).all()

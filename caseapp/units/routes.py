@@ -58,8 +58,8 @@ def kind_labels() -> dict[str, str]:
     column = UnitKind.label_vi if get_locale() == "vi" else UnitKind.label_en
     rows = db.session.execute(
         sa.select(UnitKind.code, column).order_by(UnitKind.sort, UnitKind.code)
-    ).tuples()
-    return dict(rows.all())
+    )
+    return {code: text for code, text in rows}
 
 
 def _get_unit(unit_id: int) -> Unit:

@@ -249,7 +249,7 @@ def tree_lines() -> list[str]:
     from caseapp.units.tree import load_tree, walk
 
     roots, by_id = load_tree()
-    kinds = dict(db.session.execute(sa.select(UnitKind.code, UnitKind.label_en)).tuples().all())
+    kinds = {c: lbl for c, lbl in db.session.execute(sa.select(UnitKind.code, UnitKind.label_en))}
     lines = []
     for node in walk(roots):
         u = node.unit

@@ -75,5 +75,5 @@ def load_tree(root_id: int | None = None) -> tuple[list[TreeNode], dict[int, Uni
     if root_id is not None:
         stmt = stmt.where(Unit.id.in_(subtree_ids(root_id)))
     units = list(db.session.scalars(stmt).unique())
-    kind_sort = dict(db.session.execute(sa.select(UnitKind.code, UnitKind.sort)).tuples().all())
+    kind_sort = {c: n for c, n in db.session.execute(sa.select(UnitKind.code, UnitKind.sort))}
     return build_tree(units, kind_sort), {u.id: u for u in units}
