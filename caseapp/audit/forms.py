@@ -14,8 +14,8 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     user = ChoiceField(_l("User"), coerce=_opt_int, validators=[known_choice])
-    action = ChoiceField(_l("Action"), validators=[known_choice])
-    object_type = ChoiceField(_l("Object type"), validators=[known_choice])
+    action = ChoiceField(_l("Action"), default="", validators=[known_choice])
+    object_type = ChoiceField(_l("Object type"), default="", validators=[known_choice])
     date_from = DMYDateField(_l("From"), validators=[optional()])
     date_to = DMYDateField(_l("To"), validators=[
         optional(), not_before("date_from", _l("The end date cannot be before the start date."))])
