@@ -13,6 +13,8 @@ from caseapp.db import db
 
 
 def _fail(message: str) -> None:
+    # Whatever the command staged is dropped: a failed command writes nothing.
+    db.session.rollback()
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 
