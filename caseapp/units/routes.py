@@ -147,6 +147,10 @@ def create() -> str | Response:
 def detail(unit_id: int) -> str:
     unit = _get_unit(unit_id)
     ancestor_ids = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
+    if current_user.role != Role.ADMIN:
+        # Supervisors see the path from their own unit down, not the units above it.
+        own = current_user.unit_id
+        ancestor_ids = ancestor_ids[ancestor_ids.index(own):] if own in ancestor_ids else []
     ancestors = {u.id: u for u in db.session.scalars(
         sa.select(Unit).where(Unit.id.in_(ancestor_ids)))} if ancestor_ids else {}
     merged_here = db.session.scalars(
@@ -225,6 +229,8 @@ def merge(unit_id: int) -> str | Response:
                     return redirect(url_for("units.detail", unit_id=unit_id))
             else:
                 return _merge_preview(form, unit, successor)
+    # The first step is shown again: the merge must be confirmed anew after any correction.
+    form.confirm.data = ""
     return render_template("units/form.html", form=form, title=_("Merge unit"),
                            fields=["successor", "on"], unit=unit)
 

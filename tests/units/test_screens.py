@@ -158,6 +158,21 @@ def test_merge_asks_for_confirmation_first(admin, tree) -> None:
     assert b.merged_into_id == a.id and b.parent_id == a.id
 
 
+def test_a_refused_confirmation_must_be_confirmed_again(admin, tree) -> None:
+    b, a = tree["B"], tree["A"]
+    resp = admin.post(f"/units/{b.id}/merge",
+                      data={"successor": str(a.id), "on": "01/01/2020", "confirm": "1"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'class="error"' in html
+    assert 'name="confirm" type="hidden" value=""' in html
+
+
+def test_supervisor_breadcrumb_starts_at_own_unit(make, tree, login_as) -> None:
+    c = login_as(make.user("supervisor", tree["D"]))
+    html = c.get(f"/units/{tree['A'].id}").get_data(as_text=True).split("<main")[1]
+    assert "Huyện Hai" in html and "Tỉnh Một" not in html
+
+
 def test_edit_kind_labels(admin) -> None:
     resp = admin.post("/units/kinds/commune", data={"label_vi": "Hội LHPN cấp xã",
                                                     "label_en": "Commune-level union"})
