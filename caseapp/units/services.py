@@ -17,6 +17,8 @@ from caseapp.units.tree import path_for
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 NAME_MAX = 200
+# Arbitrary constant: structural changes to the tree serialise on it (see _lock_tree).
+_TREE_LOCK_KEY = 7_220_318_002
 KIND_LABEL_MAX = 100
 
 DEFAULT_KINDS = [
@@ -70,6 +72,21 @@ def _is_closed(unit: Unit) -> bool:
     return unit.merged_into_id is not None or unit.active_to is not None
 
 
+def _lock_tree(*involved: Unit | None) -> None:
+    """Serialise structural changes, then re-read the units involved.
+
+    Without this, two administrators moving A under B and B under A at the same time would
+    each pass the descendant check against the other's old path and build a cycle. SQLite
+    allows one writer at a time already; PostgreSQL needs the lock.
+    """
+    db.session.flush()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _TREE_LOCK_KEY})
+    for unit in involved:
+        if unit is not None and unit in db.session:
+            db.session.refresh(unit)
+
+
 def _check_date(unit: Unit, on: date, field: str) -> None:
     if unit.active_from is not None and on < unit.active_from:
         raise UnitError(
@@ -90,6 +107,7 @@ def create_unit(code: str, name: str, kind: str, parent: Unit | None,
         raise UnitError(_("A unit with code %(code)s already exists.", code=code), "code")
     name = _clean_name(name)
     _check_kind(kind)
+    _lock_tree(parent)
     if parent is not None and _is_closed(parent):
         raise UnitError(_("A unit cannot be placed under a merged or retired unit."), "parent")
     unit = Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
@@ -142,6 +160,7 @@ def subtree_count(unit: Unit) -> int:
 
 
 def move_unit(unit: Unit, new_parent: Unit | None) -> None:
+    _lock_tree(unit, new_parent)
     if unit.merged_into_id is not None:
         raise UnitError(
             _("A merged unit stays under its successor and cannot be moved."), "parent"
@@ -187,6 +206,7 @@ def rename_unit(unit: Unit, name: str, kind: str | None = None) -> bool:
 
 
 def retire_unit(unit: Unit, on: date | None = None) -> None:
+    _lock_tree(unit)
     if _is_closed(unit):
         raise UnitError(_("This unit is already retired or merged."), "on")
     on = on or today()
@@ -207,6 +227,7 @@ def merge_unit(unit: Unit, successor: Unit, on: date | None = None) -> None:
     """Merge ``unit`` into ``successor``: it moves below the successor, keeps its records,
     and is shown as merged. Its sub-units move with it, so every report or scope of the
     successor's subtree includes the merged unit's history."""
+    _lock_tree(unit, successor)
     if unit.id == successor.id:
         raise UnitError(_("A unit cannot be merged into itself."), "successor")
     if unit.merged_into_id is not None:

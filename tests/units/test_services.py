@@ -294,3 +294,21 @@ def test_every_unit_change_writes_an_audit_entry(make) -> None:
     db.session.commit()
     assert actions()[before:] == [
         "unit_rename", "unit_move", "unit_merge", "unit_kind_update", "unit_retire"]
+
+
+def test_a_move_made_elsewhere_meanwhile_cannot_lead_to_a_cycle(make) -> None:
+    """Objects loaded before another administrator's change are re-read under the lock."""
+    p = make.unit("P", kind="province")
+    a = make.unit("A", parent=p)
+    b = make.unit("B", parent=p)
+    a, b = db.session.get(Unit, a.id), db.session.get(Unit, b.id)
+    assert b.path == f"/{p.id}/{b.id}/"
+    # Someone else moves B under A and commits, on another connection.
+    with db.engine.begin() as other:
+        other.execute(sa.update(Unit).where(Unit.id == b.id).values(
+            parent_id=a.id, path=f"/{p.id}/{a.id}/{b.id}/"))
+    with pytest.raises(UnitError):
+        units.move_unit(a, b)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Unit, a.id).path == f"/{p.id}/{a.id}/"
