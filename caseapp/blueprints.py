@@ -15,3 +15,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(indicator_bp)  # /dashboard and /indicator/...
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    from caseapp.units.routes import bp as units_bp
+    app.register_blueprint(units_bp, url_prefix="/units")
+    from caseapp.audit.routes import bp as audit_bp
+    app.register_blueprint(audit_bp, url_prefix="/audit")

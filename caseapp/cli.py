@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 
 import click
 from flask import Flask
@@ -13,17 +13,22 @@ from caseapp.db import db
 
 
 def _fail(message: str) -> None:
+    # Whatever the command staged is dropped: a failed command writes nothing.
+    db.session.rollback()
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 
 
 def parse_iso_date(value: str | None, option: str) -> date | None:
+    """A date typed as YYYY-MM-DD or dd/mm/yyyy; anything else ends the command."""
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{option} must be a date as YYYY-MM-DD, not {value!r}.")
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    _fail(f"{option} must be a date as YYYY-MM-DD or dd/mm/yyyy, not {value!r}.")
     return None
 
 
@@ -93,7 +98,8 @@ def create_user_command(username: str, role: str, unit_code: str, full_name: str
 @click.command("merge-unit")
 @click.argument("code")
 @click.option("--into", "into_code", required=True)
-@click.option("--on", "on_date", default=None, help="Merge date, YYYY-MM-DD (default today).")
+@click.option("--on", "on_date", default=None,
+              help="Merge date, YYYY-MM-DD or dd/mm/yyyy (default today).")
 @with_appcontext
 def merge_unit_command(code: str, into_code: str, on_date: str | None) -> None:
     """Merge a unit into its successor."""
@@ -111,6 +117,7 @@ def merge_unit_command(code: str, into_code: str, on_date: str | None) -> None:
     except units.UnitError as exc:
         db.session.rollback()
         _fail(str(exc))
+        return
     db.session.commit()
     click.echo(f"Merged {code} into {into_code}.")
 

@@ -102,3 +102,5 @@ def seed_demo() -> Iterator[str]:
     yield "Demo data is ready. Log in with one of these accounts:"
     for username, _name, role, unit_code in DEMO_USERS:
         yield f"  {role:<11} {username:<12} {creds[username]:<20} ({unit_code})"
+    yield "Units (see also Units in the web interface):"
+    yield from units.tree_lines()

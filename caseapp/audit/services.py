@@ -95,6 +95,12 @@ def record(
     return entry
 
 
+# Stable reasons (English, for the CLI and logs); screens translate them.
+REASON_REMOVED = "entries removed from the log"
+REASON_LINK = "previous entry missing or altered"
+REASON_ALTERED = "entry altered"
+
+
 @dataclass
 class ChainProblem:
     entry_id: int
@@ -109,21 +115,23 @@ def verify_chain(batch: int = 5000) -> tuple[int, ChainProblem | None]:
     while True:
         rows = db.session.scalars(
             sa.select(AuditEntry).where(AuditEntry.id > prev_id).order_by(AuditEntry.id)
-            .limit(batch)
+            .limit(batch).execution_options(populate_existing=True)
         ).all()
         if not rows:
-            head = db.session.get(AuditHead, 1)
+            head = db.session.get(AuditHead, 1, populate_existing=True)
             if head is None and checked == 0:
                 return checked, None
             if head is None or head.last_hash != prev_hash or head.count != checked:
-                return checked, ChainProblem(head.last_id if head else prev_id,
-                                             "entries removed from the log")
+                return checked, ChainProblem(head.last_id if head else prev_id, REASON_REMOVED)
             return checked, None
         for e in rows:
             if e.prev_hash != prev_hash:
-                return checked, ChainProblem(e.id, "previous entry missing or altered")
+                return checked, ChainProblem(e.id, REASON_LINK)
             if _entry_hash(e) != e.hash:
-                return checked, ChainProblem(e.id, "entry altered")
+                return checked, ChainProblem(e.id, REASON_ALTERED)
             prev_hash, prev_id = e.hash, e.id
             checked += 1
-        db.session.expunge_all()
+        # Forget the checked rows only (not the caller's objects, e.g. the logged-in user),
+        # so memory stays flat on a long log.
+        for e in rows:
+            db.session.expunge(e)

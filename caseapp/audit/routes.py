@@ -1,0 +1,127 @@
+"""Audit log screens: a filtered, paginated list and the chain check.
+
+Administrators see every entry; supervisors see the entries of their unit and the units
+below it; other roles get 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.sql import ColumnElement
+
+from caseapp.audit import services as audit
+from caseapp.audit.forms import AuditFilterForm
+from caseapp.audit.models import AuditEntry
+from caseapp.auth.models import Role, User
+from caseapp.clock import LOCAL_TZ
+from caseapp.db import db
+from caseapp.nav import NavItem, add_nav
+from caseapp.units.models import Unit
+from caseapp.units.tree import subtree_ids
+
+bp = Blueprint("audit", __name__)
+
+add_nav(NavItem("audit.index", _l("Audit log"), ("admin", "supervisor")))
+
+PAGE_SIZE = 50
+
+REASONS = {
+    audit.REASON_REMOVED: _l("entries were removed from the end of the log"),
+    audit.REASON_LINK: _l("the entry before it was removed or altered"),
+    audit.REASON_ALTERED: _l("the entry was altered"),
+}
+
+
+@bp.before_request
+def _only_admins_and_supervisors() -> None:
+    if current_user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        abort(404)
+
+
+def _scope() -> ColumnElement[bool]:
+    if current_user.role == Role.ADMIN:
+        return sa.true()
+    return AuditEntry.unit_id.in_(subtree_ids(current_user.unit_id))
+
+
+def _local_midnight_utc(d: Any) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=LOCAL_TZ)
+
+
+def _filter_choices(form: AuditFilterForm) -> None:
+    scope = _scope()
+    if current_user.role == Role.ADMIN:
+        users_stmt = sa.select(User.id, User.username)
+    else:
+        users_stmt = sa.select(User.id, User.username).where(
+            User.unit_id.in_(subtree_ids(current_user.unit_id)))
+    users = [(i, n) for i, n in db.session.execute(users_stmt.order_by(User.username))]
+    form.user.choices = [(None, _("All")), *users]
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(scope).distinct().order_by(AuditEntry.action)).all()
+    form.action.choices = [("", _("All")), *((a, a) for a in actions)]
+    types = db.session.scalars(
+        sa.select(AuditEntry.object_type).where(scope, AuditEntry.object_type != "")
+        .distinct().order_by(AuditEntry.object_type)).all()
+    form.object_type.choices = [("", _("All")), *((t, t) for t in types)]
+
+
+@bp.route("/")
+def index() -> str:
+    form = AuditFilterForm(request.args)
+    _filter_choices(form)
+    conditions: list[ColumnElement[bool]] = [_scope()]
+    valid = form.validate() if request.args else True
+    if valid:
+        if form.user.data is not None:
+            conditions.append(AuditEntry.user_id == form.user.data)
+        if form.action.data:
+            conditions.append(AuditEntry.action == form.action.data)
+        if form.object_type.data:
+            conditions.append(AuditEntry.object_type == form.object_type.data)
+        if form.date_from.data:
+            conditions.append(AuditEntry.at >= _local_midnight_utc(form.date_from.data))
+        if form.date_to.data:
+            conditions.append(
+                AuditEntry.at < _local_midnight_utc(form.date_to.data + timedelta(days=1)))
+    before = request.args.get("before", type=int)
+    if before:
+        conditions.append(AuditEntry.id < before)
+    entries: list[AuditEntry] = []
+    if valid:
+        entries = list(db.session.scalars(
+            sa.select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc())
+            .limit(PAGE_SIZE + 1)))
+    more = len(entries) > PAGE_SIZE
+    entries = entries[:PAGE_SIZE]
+    unit_ids = {e.unit_id for e in entries if e.unit_id is not None}
+    units = {u.id: u for u in db.session.scalars(
+        sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    args = {k: v for k, v in request.args.items() if k != "before" and v}
+    return render_template(
+        "audit/index.html", form=form, entries=entries, units=units, args=args,
+        next_before=entries[-1].id if more and entries else None, paged=bool(before),
+        can_verify=current_user.role == Role.ADMIN,
+    )
+
+
+@bp.route("/verify", methods=["POST"])
+def verify() -> str:
+    if current_user.role != Role.ADMIN:
+        abort(404)
+    checked, problem = audit.verify_chain()
+    audit.record(
+        "audit_verify", object_type="audit",
+        summary=f"checked={checked} result={'broken' if problem else 'ok'}"
+                + (f" entry={problem.entry_id}" if problem else ""),
+    )
+    db.session.commit()
+    reason = REASONS.get(problem.reason, problem.reason) if problem else None
+    return render_template("audit/verify.html", checked=checked, problem=problem, reason=reason)
