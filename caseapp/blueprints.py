@@ -6,8 +6,10 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from caseapp.admin.routes import bp as admin_bp
     from caseapp.auth.routes import bp as auth_bp
     from caseapp.main.routes import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
