@@ -19,7 +19,7 @@ def active_unit_choices(blank: bool = False) -> list[tuple[str, str]]:
         sa.select(Unit).where(Unit.merged_into_id.is_(None), Unit.active_to.is_(None))
         .order_by(Unit.path, Unit.code)
     ).all()
-    out = [("", str(_l("All units")))] if blank else []
+    out: list[tuple[str, str]] = [("", _l("All units"))] if blank else []  # type: ignore[list-item]
     return out + [(u.code, f"{u.code} · {u.name}") for u in units]
 
 
@@ -29,14 +29,14 @@ class UserFilterForm(FlaskForm):
 
     unit = SelectField(_l("Unit"), validators=[Optional()])
     role = SelectField(_l("Role"), validators=[Optional()])
-    active = SelectField(_l("Status"), validators=[Optional()],
-                         choices=[("", _l("All")), ("1", _l("Active")),
-                                  ("0", _l("Deactivated"))])
+    active = SelectField(_l("Status"), validators=[Optional()])
 
     def __init__(self, *args: object, **kw: object) -> None:
         super().__init__(*args, **kw)
         self.unit.choices = active_unit_choices(blank=True)
-        self.role.choices = [("", str(_l("All roles"))), *choices(Role)]
+        self.role.choices = [("", _l("All roles")), *choices(Role)]  # type: ignore[list-item]
+        self.active.choices = [("", _l("All")), ("1", _l("Active")),  # type: ignore[list-item]
+                               ("0", _l("Deactivated"))]
 
 
 class CreateUserForm(FlaskForm):

@@ -19,6 +19,7 @@ from caseapp.auth.forms import (
 )
 from caseapp.auth.models import User
 from caseapp.auth.services import authenticate
+from caseapp.clock import now
 from caseapp.db import db
 from caseapp.security import (
     current_session_row,
@@ -70,6 +71,10 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > now()
+
+
 def _locked_out() -> Response:
     """The second factor failed too often: the session is over, as after a wrong password."""
     end_session()
@@ -91,7 +96,7 @@ def totp_verify() -> str | Response:
             rotate_session(mfa_passed=True)
             db.session.commit()
             return redirect(url_for("main.index"))
-        if user.locked_until is not None:
+        if _is_locked(user):
             return _locked_out()
         db.session.commit()
         form.code.errors = [_("The code is wrong or has already been used. "
@@ -111,7 +116,7 @@ def totp_enrol() -> str | Response:
         try:
             accounts.confirm_totp(user, form.code.data or "")
         except AccountError as exc:
-            locked = user.locked_until is not None
+            locked = _is_locked(user)
             db.session.commit()
             if locked:
                 return _locked_out()
@@ -139,7 +144,7 @@ def totp_disable() -> str | Response:
         try:
             accounts.disable_own_totp(user, form.password.data or "")
         except AccountError as exc:
-            locked = user.locked_until is not None
+            locked = _is_locked(user)
             db.session.commit()
             if locked:
                 return _locked_out()
@@ -178,7 +183,7 @@ def change_password() -> str | Response | tuple[str, int]:
             accounts.change_password(user, form.current.data or "", form.new.data or "",
                                      keep_session=row.id if row else None)
         except AccountError as exc:
-            locked = user.locked_until is not None
+            locked = _is_locked(user)
             db.session.commit()  # keeps the failure count
             if locked:
                 return _locked_out()

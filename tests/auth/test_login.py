@@ -3,14 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask
 
 from caseapp.auth.models import LoginAttempt
 from caseapp.auth.passwords import hash_password
 from caseapp.clock import advance
 from caseapp.db import db
 from tests.auth.helpers import COOKIE, audit_rows, fresh, location, login, open_sessions
-from tests.conftest import make_app
 from tests.factories import Factory
 
 GENERIC = "Wrong username or password, or the account is locked."
@@ -176,38 +174,6 @@ def test_session_cookie_is_httponly_and_samesite(client, make) -> None:
     header = next(h for h in resp.headers.getlist("Set-Cookie") if h.startswith(COOKIE))
     assert "HttpOnly" in header
     assert "SameSite=Strict" in header
-
-
-def test_csrf_token_required(_schema: str, make, app: Flask) -> None:
-    user = make.user()
-    strict = make_app(_schema, WTF_CSRF_ENABLED=True)
-    strict.config["CLOCK_NOW"] = app.config["CLOCK_NOW"]
-    with strict.app_context():
-        client = strict.test_client()
-        resp = login(client, user.username, Factory.PASSWORD)
-        assert resp.status_code == 400
-        assert open_sessions(user) == 0
-        assert fresh(user).last_login_at is None
-
-
-def test_csrf_protects_password_change(_schema: str, make, app: Flask) -> None:
-    user = make.user()
-    strict = make_app(_schema, WTF_CSRF_ENABLED=True)
-    strict.config["CLOCK_NOW"] = app.config["CLOCK_NOW"]
-    with strict.app_context():
-        client = strict.test_client()
-        page = client.get("/auth/login").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        resp = client.post("/auth/login", data={"username": user.username,
-                                                "password": Factory.PASSWORD,
-                                                "csrf_token": token})
-        assert resp.status_code == 302
-        before = fresh(user).password_hash
-        resp = client.post("/auth/password", data={
-            "current": Factory.PASSWORD, "new": "a brand new passphrase",
-            "confirm": "a brand new passphrase"})
-        assert resp.status_code == 400
-        assert fresh(user).password_hash == before
 
 
 def test_login_stores_hash_only(make) -> None:
