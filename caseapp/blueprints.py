@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from caseapp.admin.routes import bp as admin_bp
     from caseapp.auth.routes import bp as auth_bp
     from caseapp.indicator.routes import bp as indicator_bp
     from caseapp.main.routes import bp as main_bp
@@ -19,3 +20,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(units_bp, url_prefix="/units")
     from caseapp.audit.routes import bp as audit_bp
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -12,7 +12,17 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 
@@ -25,6 +35,10 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.health", "main.set_l
 # Endpoints a logged-in user may reach before finishing two-factor login or enrolment.
 MFA_PENDING_ENDPOINTS = frozenset(
     {"auth.totp_verify", "auth.totp_enrol", "auth.logout", "static", "main.set_language"}
+)
+# Endpoints a user whose password must be changed may reach before changing it.
+PASSWORD_CHANGE_ENDPOINTS = frozenset(
+    {"auth.change_password", "auth.logout", "static", "main.set_language"}
 )
 # Refresh last_seen at most this often, so a page view is not a write every time.
 _TOUCH_EVERY = timedelta(seconds=60)
@@ -41,20 +55,59 @@ def _token_id(token: str) -> str:
 
 
 def start_session(user: User, *, mfa_passed: bool) -> UserSession:
-    """Begin a new server-side session (a fresh id at every login). Caller commits."""
+    """Begin a new server-side session (a fresh id at every login). Caller commits.
+
+    Any session the browser carried before is revoked, so an id planted before login
+    (session fixation) is worthless afterwards.
+    """
+    old = session.get("sid")
+    if old:
+        previous = db.session.get(UserSession, _token_id(old))
+        if previous is not None and previous.revoked_at is None:
+            previous.revoked_at = now()
+    lang = session.get("lang")  # the language choice is no secret; keep it
     session.clear()
+    if lang:
+        session["lang"] = lang
     token = secrets.token_urlsafe(32)
+    t = now()
     row = UserSession(
         id=_token_id(token),
         user_id=user.id,
-        created_at=now(),
-        last_seen_at=now(),
+        created_at=t,
+        last_seen_at=t,
         mfa_passed=mfa_passed,
-        ip=request.remote_addr or "" if request else "",
+        ip=(request.remote_addr or "") if has_request_context() else "",
     )
     db.session.add(row)
     session["sid"] = token
     session.permanent = True
+    g.session_row = row
+    return row
+
+
+def rotate_session(*, mfa_passed: bool) -> UserSession:
+    """Replace the current session by one with a new id after a privilege change (the
+    second factor passed). The absolute timeout still counts from the original login.
+    Caller commits."""
+    old = current_session_row()
+    if old is None:
+        raise RuntimeError("no session to rotate")
+    lang = session.get("lang")
+    user_id = session.get("_user_id")
+    old.revoked_at = now()
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    row = UserSession(id=_token_id(token), user_id=old.user_id, created_at=old.created_at,
+                      last_seen_at=now(), mfa_passed=mfa_passed, ip=old.ip)
+    db.session.add(row)
+    session["sid"] = token
+    session.permanent = True
+    if lang:
+        session["lang"] = lang
+    if user_id is not None:
+        session["_user_id"] = user_id
+    g.session_row = row
     return row
 
 
@@ -80,6 +133,7 @@ def revoke_all_sessions(user_id: int) -> int:
 
 @login_manager.request_loader
 def _load_user_from_session(_request: object) -> User | None:
+    g.pop("session_row", None)
     token = session.get("sid")
     if not token:
         return None
@@ -108,11 +162,14 @@ def _load_user_from_session(_request: object) -> User | None:
     return user
 
 
-def mfa_required_for(user: User) -> bool:
+def mfa_required_by_role(user: User) -> bool:
     from caseapp.settings.services import get_setting
 
-    roles = get_setting("mfa_required_roles")
-    return user.totp_enabled or user.role.value in roles
+    return user.role.value in (get_setting("mfa_required_roles") or ())
+
+
+def mfa_required_for(user: User) -> bool:
+    return user.totp_enabled or mfa_required_by_role(user)
 
 
 def init_security(app: Flask) -> None:
@@ -124,7 +181,7 @@ def init_security(app: Flask) -> None:
         # Per-request caches live on the app context. A server pushes a new one per request,
         # but an app context that is already active (tests, CLI tools driving requests) is
         # reused, so clear them: the user, locale and settings are decided anew each request.
-        for key in ("_login_user", "_settings_cache", "session_row"):
+        for key in ("_login_user", "_settings_cache", "session_row", "session_expired"):
             g.pop(key, None)
         babel_refresh()
 
@@ -136,10 +193,21 @@ def init_security(app: Flask) -> None:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
         row = current_session_row()
-        if row is not None and not row.mfa_passed and endpoint not in MFA_PENDING_ENDPOINTS:
-            if current_user.totp_enabled:
+        user = current_user
+        # The role's requirement is checked on every request, not only at login, so a role
+        # change or a new setting takes effect at once.
+        needs_enrol = not user.totp_enabled and mfa_required_by_role(user)
+        mfa_pending = row is not None and not row.mfa_passed and mfa_required_for(user)
+        if (needs_enrol or mfa_pending) and endpoint not in MFA_PENDING_ENDPOINTS:
+            if user.totp_enabled:
                 return redirect(url_for("auth.totp_verify"))
             return redirect(url_for("auth.totp_enrol"))
+        if (
+            user.must_change_password
+            and not (needs_enrol or mfa_pending)
+            and endpoint not in PASSWORD_CHANGE_ENDPOINTS
+        ):
+            return redirect(url_for("auth.change_password"))
         return None
 
     @app.after_request

@@ -1,0 +1,1 @@
+"""Account administration screens (administrators only)."""

@@ -51,9 +51,26 @@ def needs_rehash(stored_hash: str) -> bool:
 def common_passwords() -> frozenset[str]:
     if not _COMMON_FILE.exists():
         return frozenset()
-    return frozenset(
-        line.strip().lower() for line in _COMMON_FILE.read_text().splitlines() if line.strip()
-    )
+    words = (line.strip().lower() for line in _COMMON_FILE.read_text("utf-8").splitlines())
+    return frozenset(w for w in words if w and not w.startswith("#"))
+
+
+# Digits and symbols people put around a common word to pass a length rule.
+_PADDING = "0123456789!@#$%^&*()_-+=.,?~ "
+
+
+def _is_common(lowered: str) -> bool:
+    common = common_passwords()
+    if lowered in common:
+        return True
+    core = lowered.strip(_PADDING)
+    if core and core in common:
+        return True
+    # A short word repeated ("matkhaumatkhau") is as weak as the word.
+    for size in range(1, len(lowered) // 2 + 1):
+        if len(lowered) % size == 0 and lowered[:size] * (len(lowered) // size) == lowered:
+            return True
+    return False
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -63,7 +80,7 @@ def password_problem(password: str, username: str = "") -> str | None:
     if len(password) > MAX_LENGTH:
         return str(_l("The password must have at most %(n)d characters.", n=MAX_LENGTH))
     lowered = password.lower()
-    if lowered in common_passwords() or (username and username.lower() in lowered):
+    if _is_common(lowered) or (username and username.lower() in lowered):
         return str(_l("This password is too common or easy to guess."))
     if len(set(password)) < 4:
         return str(_l("This password is too common or easy to guess."))

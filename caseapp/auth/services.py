@@ -13,6 +13,7 @@ from caseapp.auth.models import LoginAttempt, User
 from caseapp.auth.passwords import hash_password, needs_rehash, verify_password
 from caseapp.clock import now
 from caseapp.db import db
+from caseapp.security import mfa_required_for
 
 
 @dataclass
@@ -66,7 +67,10 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
     db.session.add(LoginAttempt(at=t, ip=ip, username=username, success=ok))
     if ok:
         assert user is not None
-        user.failed_logins = 0
+        # With a second factor still to come, failures keep counting until it passes:
+        # otherwise logging in again with a stolen password would reset the code guesses.
+        if not mfa_required_for(user):
+            user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = t
         if needs_rehash(user.password_hash):

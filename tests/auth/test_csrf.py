@@ -1,0 +1,53 @@
+"""With CSRF protection on, as in every real configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.auth.helpers import fresh, login, open_sessions
+from tests.factories import Factory
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def _token(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+
+def test_login_without_token_is_refused(client, make) -> None:
+    user = make.user()
+    resp = login(client, user.username, Factory.PASSWORD)
+    assert resp.status_code == 400
+    assert open_sessions(user) == 0
+    assert fresh(user).last_login_at is None
+
+
+def test_password_change_without_token_changes_nothing(client, make) -> None:
+    user = make.user()
+    resp = client.post("/auth/login", data={"username": user.username,
+                                            "password": Factory.PASSWORD,
+                                            "csrf_token": _token(client, "/auth/login")})
+    assert resp.status_code == 302
+    before = fresh(user).password_hash
+    resp = client.post("/auth/password", data={
+        "current": Factory.PASSWORD, "new": "a brand new passphrase",
+        "confirm": "a brand new passphrase"})
+    assert resp.status_code == 400
+    assert fresh(user).password_hash == before
+
+
+def test_admin_action_without_token_changes_nothing(client, make) -> None:
+    admin = make.user("admin")
+    target = make.user()
+    client.post("/auth/login", data={"username": admin.username,
+                                     "password": Factory.PASSWORD,
+                                     "csrf_token": _token(client, "/auth/login")})
+    resp = client.post(f"/admin/users/{target.id}/deactivate")
+    assert resp.status_code == 400
+    assert fresh(target).active
