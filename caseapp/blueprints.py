@@ -11,3 +11,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    from caseapp.cases.routes import bp as cases_bp
+    from caseapp.clients.routes import bp as clients_bp
+
+    app.register_blueprint(clients_bp, url_prefix="/clients")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
