@@ -139,6 +139,8 @@ def seed_demo_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from caseapp.keyrotation import rotate_data_key_command
+
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
-                verify_audit_command, seed_demo_command):
+                verify_audit_command, seed_demo_command, rotate_data_key_command):
         app.cli.add_command(cmd)

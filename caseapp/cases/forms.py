@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from caseapp.cases.models import (
@@ -24,7 +26,17 @@ from caseapp.forms_common import (
     optional,
     required,
 )
-from caseapp.labels import choices
+from caseapp.labels import choices as label_choices
+
+
+def opts(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select options as WTForms wants them (plain tuples are deprecated)."""
+    return [SelectChoice(str(value), text) for value, text in pairs]
+
+
+def choices(enum_cls: Any, *, blank: bool = False) -> list[SelectChoice]:
+    return opts(label_choices(enum_cls, blank=blank))
+
 
 SUMMARY_MAX = 10_000
 COMMENT_MAX = 2_000
@@ -108,14 +120,14 @@ class FilterForm(FlaskForm):
         optional(), not_before("detected_from", _l("The end date is before the start date."))])
     overdue = BooleanField(_l("Overdue follow-up"))
     mine = BooleanField(_l("My cases"))
-    sort = SelectField(_l("Sort by"), choices=[
+    sort = SelectField(_l("Sort by"), choices=opts([
         ("detected", _l("Detection date")), ("code", _l("Code")), ("status", _l("Status")),
         ("risk", _l("Risk")),
-    ], default="detected")
-    direction = SelectField(_l("Order"), choices=[
-        ("desc", _l("Descending")), ("asc", _l("Ascending"))], default="desc")
+    ]), default="detected")
+    direction = SelectField(_l("Order"), choices=opts([
+        ("desc", _l("Descending")), ("asc", _l("Ascending"))]), default="desc")
     # Read by the route (any size from 1 to 100); the choices are what the page offers.
-    per_page = SelectField(_l("Per page"), choices=[(str(n), str(n)) for n in PAGE_SIZES],
+    per_page = SelectField(_l("Per page"), choices=opts((n, n) for n in PAGE_SIZES),
                            default="25", validate_choice=False)
 
 

@@ -10,7 +10,14 @@ from werkzeug.wrappers import Response
 
 from caseapp import access
 from caseapp.cases import services
-from caseapp.cases.forms import ApproveClosureForm, CaseForm, CommentForm, FilterForm, SearchForm
+from caseapp.cases.forms import (
+    ApproveClosureForm,
+    CaseForm,
+    CommentForm,
+    FilterForm,
+    SearchForm,
+    opts,
+)
 from caseapp.cases.models import Case, CaseCategory, CaseStatus, RiskLevel
 from caseapp.clients import services as client_services
 from caseapp.clients.forms import RevealForm
@@ -36,10 +43,10 @@ def _require_case_role() -> None:
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
     units = services.visible_units(current_user)
-    form.unit.choices = [("", _("All units"))] + [(str(u.id), u.name) for u in units]
+    form.unit.choices = opts([("", _("All units"))] + [(u.id, u.name) for u in units])
     counselors = services.assignable_counselors([u.id for u in units])
-    form.counselor.choices = [("", _("All counselors"))] + [
-        (str(u.id), u.full_name) for u in counselors]
+    form.counselor.choices = opts([("", _("All counselors"))] + [
+        (u.id, u.full_name) for u in counselors])
     return form
 
 
@@ -97,10 +104,10 @@ def _case_form(case: Case | None = None) -> CaseForm:
     if case is not None and case.unit_id not in {u.id for u in units}:
         # A case may stay where it is even if the user could not open one there.
         units = [case.unit, *units]
-    form.unit.choices = [(str(u.id), u.name) for u in units]
+    form.unit.choices = opts((u.id, u.name) for u in units)
     counselors = services.assignable_counselors([u.id for u in units])
-    form.counselor.choices = [("", _("Not assigned"))] + [
-        (str(u.id), f"{u.full_name} ({u.unit.code})") for u in counselors]
+    form.counselor.choices = opts([("", _("Not assigned"))] + [
+        (u.id, f"{u.full_name} ({u.unit.code})") for u in counselors])
     return form
 
 

@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, ValidationError
 
+from caseapp.cases.forms import choices
 from caseapp.clients.models import Ethnicity, MaritalStatus, Sex
 from caseapp.clock import today
 from caseapp.forms_common import DMYDateField, max_length, not_in_future, optional, required
-from caseapp.labels import choices
 
 
 def _year_in_range(form: Any, field: Any) -> None:
@@ -48,13 +48,20 @@ class ClientForm(FlaskForm):
         if field.data is not None and born is not None and born.year != field.data:
             raise ValidationError(_l("The birth year does not match the exact birth date."))
 
-    def validate_ethnicity_other(self, field: Any) -> None:
-        if self.ethnicity.data == Ethnicity.OTHER.value and not (field.data or "").strip():
-            raise ValidationError(_l("Name the ethnicity."))
-
-    def validate_interpreter_language(self, field: Any) -> None:
-        if self.needs_interpreter.data and not (field.data or "").strip():
-            raise ValidationError(_l("Name the language the interpreter must speak."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        # Checked here: an empty optional field stops its own validator chain.
+        if self.ethnicity.data == Ethnicity.OTHER.value and not (
+                self.ethnicity_other.data or "").strip():
+            self.ethnicity_other.errors = [*self.ethnicity_other.errors,
+                                           _l("Name the ethnicity.")]
+            ok = False
+        if self.needs_interpreter.data and not (self.interpreter_language.data or "").strip():
+            self.interpreter_language.errors = [
+                *self.interpreter_language.errors,
+                _l("Name the language the interpreter must speak.")]
+            ok = False
+        return ok
 
     def version_number(self) -> int | None:
         try:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -68,7 +68,9 @@ def _render_view(client: Client, revealed: bool) -> str:
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
 def edit(client_id: int) -> str | Response:
     client = access.get_or_404(Client, client_id)
-    form = ClientForm(obj=client)
+    # Prefilled from the record only when showing the form: a submitted field that is
+    # absent must read as empty, not as the stored value.
+    form = ClientForm() if request.method == "POST" else ClientForm(obj=client)
     if not form.is_submitted():
         form.version.data = str(client.version)
         # The edit form shows every identifying field, so opening it is a reveal.
