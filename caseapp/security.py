@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, redirect, request, session, url_for
+from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 
 from caseapp.auth.models import User, UserSession
@@ -117,6 +118,15 @@ def mfa_required_for(user: User) -> bool:
 def init_security(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # sessions are server-side and revocable instead
+
+    @app.before_request
+    def _fresh_request_state() -> None:
+        # Per-request caches live on the app context. A server pushes a new one per request,
+        # but an app context that is already active (tests, CLI tools driving requests) is
+        # reused, so clear them: the user, locale and settings are decided anew each request.
+        for key in ("_login_user", "_settings_cache", "session_row"):
+            g.pop(key, None)
+        babel_refresh()
 
     @app.before_request
     def _deny_by_default() -> Response | None:

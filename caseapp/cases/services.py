@@ -351,7 +351,8 @@ def overdue_condition(on: date | None = None) -> sa.ColumnElement[bool]:
     )
     consultation_overdue = sa.exists().where(
         Consultation.case_id == Case.id, Consultation.follow_up_on < on,
-        ~sa.exists().where(later.case_id == Case.id, later.held_at > Consultation.held_at),
+        ~sa.exists().where(later.case_id == Case.id, later.held_at > Consultation.held_at)
+        .correlate_except(later),
     )
     return sa.and_(Case.status != CaseStatus.CLOSED,
                    sa.or_(referral_overdue, consultation_overdue))
