@@ -202,7 +202,8 @@ def test_closure_workflow(app, org: Org, make, login_as) -> None:
     assert events[2].comment == "Thiếu tư vấn pháp lý" and events[2].user_id == org.sup_d.id
     summaries = [e.summary for e in audits("case_status")]
     assert len(summaries) == 6
-    assert summaries[4] == f"code={case.code};action=approve_closure;from=closure_requested;to=closed"
+    assert summaries[4] == (f"code={case.code};action=approve_closure;"
+                            "from=closure_requested;to=closed")
     assert all("Hoàn" not in s for s in summaries)
     # The timeline on the case page shows every change.
     html = supervisor.get(f"/cases/{case.id}").get_data(as_text=True)

@@ -19,7 +19,7 @@ from tests.orgtree import Org, a_case, identified_client
 def raw_tokens() -> list[str | bytes]:
     """Every non-null encrypted value in the database, as stored."""
     out: list[str | bytes] = []
-    for table, columns in encrypted_columns().items():
+    for columns in encrypted_columns().values():
         for col in columns:
             out.extend(db.session.scalars(
                 sa.select(sa.type_coerce(col, col.type.impl)).where(col.is_not(None))))
