@@ -37,7 +37,7 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined]
     must_change_password: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]
 
-    unit: Mapped[Unit] = relationship(lazy="joined")
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
