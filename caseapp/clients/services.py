@@ -22,6 +22,7 @@ from caseapp.clock import today
 from caseapp.codes import next_code
 from caseapp.crypto import name_index, phone_index
 from caseapp.db import db
+from caseapp.units.models import Unit
 
 # The identifying fields: shown only after an audited reveal.
 IDENTIFYING_FIELDS = ("full_name", "phone", "address", "birth_date")
@@ -146,9 +147,9 @@ def _apply(client: Client, data: ClientData) -> list[str]:
     return changed
 
 
-def register_client(data: ClientData, user: User) -> Client:
-    """Create a client in the user's unit with a new pseudonymous code."""
-    unit = user.unit
+def register_client(data: ClientData, user: User, unit: Unit | None = None) -> Client:
+    """Create a client (in the user's unit by default) with a new pseudonymous code."""
+    unit = unit or user.unit
     client = Client(
         code=next_code("client", unit.code, today().year),
         unit_id=unit.id,
