@@ -21,3 +21,8 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.audit.routes import bp as audit_bp
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from caseapp.cases.routes import bp as cases_bp
+    from caseapp.clients.routes import bp as clients_bp
+
+    app.register_blueprint(clients_bp, url_prefix="/clients")
+    app.register_blueprint(cases_bp, url_prefix="/cases")

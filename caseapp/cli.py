@@ -157,6 +157,8 @@ def register_cli(app: Flask) -> None:
     from caseapp.indicator.cli import indicator_command
 
     app.cli.add_command(indicator_command)
+    from caseapp.keyrotation import rotate_data_key_command
+
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
-                verify_audit_command, seed_demo_command):
+                verify_audit_command, seed_demo_command, rotate_data_key_command):
         app.cli.add_command(cmd)

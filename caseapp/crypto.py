@@ -137,14 +137,14 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
-def name_index(value: str | None) -> str | None:
+def name_index(value: str | None, ring: Keyring | None = None) -> str | None:
     norm = normalize_name(value or "")
-    return keyring().blind_index("name:" + norm) if norm else None
+    return (ring or keyring()).blind_index("name:" + norm) if norm else None
 
 
-def phone_index(value: str | None) -> str | None:
+def phone_index(value: str | None, ring: Keyring | None = None) -> str | None:
     norm = normalize_phone(value or "")
-    return keyring().blind_index("phone:" + norm) if norm else None
+    return (ring or keyring()).blind_index("phone:" + norm) if norm else None
 
 
 class EncryptedText(TypeDecorator[str]):

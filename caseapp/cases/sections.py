@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from caseapp.cases.models import Case
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated line of the case timeline (``label`` and ``text`` are already translated)."""
+
+    at: datetime
+    label: str
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,9 @@ class CaseSection:
     template: str  # rendered with ``case`` and ``section`` (the loader's result)
     loader: Callable[[Case], dict[str, Any]]
     pdf_template: str | None = None  # the same section in the confidential PDF summary
+    # Optional: the section's contribution to the case timeline, built from the loader's
+    # result (so it costs no further query).
+    timeline: Callable[[Case, dict[str, Any]], list[TimelineEntry]] | None = None
 
 
 SECTIONS: dict[str, CaseSection] = {}

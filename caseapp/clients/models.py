@@ -66,6 +66,8 @@ class Client(TimestampMixin, db.Model):  # type: ignore[name-defined]
     birth_date_enc: Mapped[str | None] = mapped_column("birth_date", EncryptedText)
     birth_year: Mapped[int | None]
     approx_age: Mapped[int | None]
+    # The day the approximate age was stated, so the age at any detection date can be derived.
+    approx_age_on: Mapped[date | None]
     sex: Mapped[Sex] = mapped_column(enum_type(Sex), index=True)
     ethnicity: Mapped[Ethnicity | None] = mapped_column(enum_type(Ethnicity))
     ethnicity_other: Mapped[str | None] = mapped_column(sa.String(64))

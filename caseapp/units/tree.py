@@ -20,7 +20,9 @@ def subtree_ids(unit_id: int) -> Select[tuple[int]]:
 
 def merged_ids(unit_id: int) -> Select[tuple[int]]:
     """A unit and every unit merged into it, directly or through a chain of merges."""
-    base = sa.select(Unit.id).where(Unit.id == unit_id).cte("merged_chain", recursive=True)
+    # Anonymous CTE: a query may hold several of these (client_visible uses two scopes),
+    # and CTEs of one statement must not share a name.
+    base = sa.select(Unit.id).where(Unit.id == unit_id).cte(recursive=True)
     step = sa.select(Unit.id).join(base, Unit.merged_into_id == base.c.id)
     chain = base.union_all(step)
     return sa.select(chain.c.id)
