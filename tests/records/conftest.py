@@ -1,0 +1,3 @@
+"""The case-records world fixture."""
+
+from tests.records.world import world  # noqa: F401
