@@ -59,6 +59,19 @@ def build_world(make: Any) -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _user_per_request(app: Any) -> None:
+    """The test's app context stays pushed, so Flask reuses its ``g`` for every request and
+    Flask-Login would keep the first user loaded. Drop it so each request loads its own."""
+    from flask import g
+
+    def _drop() -> None:
+        for key in ("_login_user", "session_row", "_settings_cache"):
+            g.pop(key, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _drop)
+
+
 @pytest.fixture
 def world(make: Any) -> World:
     return build_world(make)
@@ -89,3 +102,12 @@ def add_records(w: World) -> dict[str, int]:
     return {"case": case.id, "incident": inc.id, "risk": ra.id, "measure": pm.id,
             "consultation": cons.id, "complaint": comp.id, "attachment": att.id,
             "consent": consent.id}
+
+
+def audits(action: str) -> list[Any]:
+    import sqlalchemy as sa
+
+    from caseapp.audit.models import AuditEntry
+
+    return list(db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
