@@ -66,7 +66,7 @@ def load_section(case: Case) -> dict[str, Any]:
         .where(RiskAssessment.case_id == case.id)
         .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
     ).all()
-    return {"assessments": rows, "items": ITEMS_BY_KEY}
+    return {"assessments": rows, "risk_items": ITEMS_BY_KEY}
 
 
 register_section(CaseSection(key="risk", order=15, template="risk/_case_section.html",
