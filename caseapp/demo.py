@@ -98,6 +98,9 @@ def seed_demo() -> Iterator[str]:
     creds = seed_users()
     db.session.commit()
     # Areas add their demo records here, each safe to re-run.
+    from caseapp.complaints.demo import seed_complaints
+
+    seed_complaints()
     db.session.commit()
     yield "Demo data is ready. Log in with one of these accounts:"
     for username, _name, role, unit_code in DEMO_USERS:
