@@ -69,9 +69,12 @@ def scoped_cases(user: User | None = None) -> Select[tuple[Case]]:
 
 def client_visible(user: User | None = None) -> ColumnElement[bool]:
     """A client is visible if registered in scope or having a case in scope."""
+    # One unit set for both tests: two copies of the merge-chain CTE would share a name,
+    # which SQL cannot compile.
+    units = case_unit_ids(user)
     return sa.or_(
-        in_scope(Client.unit_id, user),
-        Client.id.in_(sa.select(Case.client_id).where(in_scope(Case.unit_id, user))),
+        Client.unit_id.in_(units),
+        Client.id.in_(sa.select(Case.client_id).where(Case.unit_id.in_(units))),
     )
 
 

@@ -101,6 +101,9 @@ def seed_demo() -> Iterator[str]:
     from caseapp.cases.demo import seed_demo_cases
 
     seed_demo_cases()
+    from caseapp.complaints.demo import seed_complaints
+
+    seed_complaints()
     db.session.commit()
     yield "Demo data is ready. Log in with one of these accounts:"
     for username, _name, role, unit_code in DEMO_USERS:

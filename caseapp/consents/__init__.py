@@ -1,0 +1,1 @@
+"""Consents of a client, per purpose; the gate other areas check before sharing."""

@@ -1,0 +1,133 @@
+"""Recording and withdrawing consent, and the gate other areas use before sharing data.
+
+A child under 16 (the age of a child in Vietnamese law) cannot consent alone: a guardian
+must give it. When the client's age is unknown, either giver is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import sqlalchemy as sa
+
+from caseapp.audit import services as audit
+from caseapp.auth.models import User
+from caseapp.clients.models import (
+    SHAREABLE_FIELDS,
+    Client,
+    Consent,
+    ConsentGiver,
+    ConsentPurpose,
+)
+from caseapp.clock import now, today
+from caseapp.db import db
+
+CHILD_AGE = 16
+
+
+class ConsentError(ValueError):
+    """The consent cannot be recorded as given; ``field`` names the form field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def age_on(client: Client, on: date) -> int | None:
+    """The client's age in whole years on ``on``, from the most precise data held."""
+    born = client.birth_date
+    if born is not None:
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    if client.birth_year is not None:
+        # Without the birthday, assume it has not come yet this year: the younger age, so a
+        # possible child is treated as one.
+        return on.year - client.birth_year - 1
+    if client.approx_age is not None:
+        return client.approx_age
+    return None
+
+
+def is_child(client: Client, on: date) -> bool:
+    age = age_on(client, on)
+    return age is not None and age < CHILD_AGE
+
+
+def record_consent(
+    client: Client,
+    *,
+    purpose: ConsentPurpose,
+    given_by: ConsentGiver,
+    given_on: date,
+    user: User | None,
+    guardian_name: str | None = None,
+    provider_id: int | None = None,
+    shared_fields: Sequence[str] = (),
+    unit_id: int | None = None,
+) -> Consent:
+    """Stage a consent and its audit entry. Raises ConsentError when it cannot stand."""
+    guardian_name = (guardian_name or "").strip() or None
+    if given_on > today():
+        raise ConsentError("given_on", "future date")
+    if is_child(client, given_on) and given_by != ConsentGiver.GUARDIAN:
+        raise ConsentError("given_by", "child needs a guardian")
+    if given_by == ConsentGiver.GUARDIAN and not guardian_name:
+        raise ConsentError("guardian_name", "guardian name missing")
+    if given_by == ConsentGiver.CLIENT:
+        guardian_name = None
+    fields = [f for f in SHAREABLE_FIELDS if f in set(shared_fields)]
+    if purpose != ConsentPurpose.SHARE:
+        provider_id, fields = None, []
+    consent = Consent(client_id=client.id, purpose=purpose, given_by=given_by,
+                      guardian_name=guardian_name, given_on=given_on, provider_id=provider_id,
+                      shared_fields=",".join(fields), recorded_by_id=getattr(user, "id", None))
+    db.session.add(consent)
+    db.session.flush()
+    summary = f"{client.code}; purpose {purpose.value}; given by {given_by.value}"
+    if purpose == ConsentPurpose.SHARE:
+        summary += f"; provider {provider_id or 'any'}; fields: {', '.join(fields) or 'none'}"
+    audit.record("consent.create", object_type="consent", object_id=consent.id,
+                 unit_id=unit_id or client.unit_id, summary=summary)
+    return consent
+
+
+def withdraw_consent(consent: Consent, withdrawn_on: date, user: User | None,
+                     unit_id: int | None = None) -> None:
+    """Mark a consent withdrawn (kept for the record). Caller commits."""
+    if consent.withdrawn_on is not None:
+        raise ConsentError("withdrawn_on", "already withdrawn")
+    if withdrawn_on > today():
+        raise ConsentError("withdrawn_on", "future date")
+    if withdrawn_on < consent.given_on:
+        raise ConsentError("withdrawn_on", "before given")
+    client = db.session.get_one(Client, consent.client_id)
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawn_by_id = getattr(user, "id", None)
+    consent.updated_at = now()
+    audit.record("consent.withdraw", object_type="consent", object_id=consent.id,
+                 unit_id=unit_id or client.unit_id,
+                 summary=f"{client.code}; purpose {consent.purpose.value}; fields: withdrawn_on")
+
+
+def active_consent(client_id: int, purpose: ConsentPurpose | str,
+                   provider_id: int | None = None, on: date | None = None) -> Consent | None:
+    """The consent that allows ``purpose`` for this client now, or None.
+
+    Active means given on or before ``on`` (today by default) and not withdrawn. With a
+    ``provider_id``, a consent naming that provider or covering any provider matches (the
+    one naming the provider is preferred); without one, only a consent covering any provider
+    matches. The newest matching consent is returned.
+    """
+    on = on or today()
+    purpose = ConsentPurpose(purpose)
+    cond = [Consent.client_id == client_id, Consent.purpose == purpose,
+            Consent.withdrawn_on.is_(None), Consent.given_on <= on]
+    if provider_id is None:
+        cond.append(Consent.provider_id.is_(None))
+    else:
+        cond.append(sa.or_(Consent.provider_id == provider_id, Consent.provider_id.is_(None)))
+    return db.session.scalar(
+        sa.select(Consent).where(*cond)
+        .order_by(Consent.provider_id.is_(None), Consent.given_on.desc(), Consent.id.desc())
+        .limit(1)
+    )

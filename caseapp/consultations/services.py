@@ -1,0 +1,84 @@
+"""Consultations of a case and the follow-ups due."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
+
+from caseapp.access import in_scope
+from caseapp.auth.models import User
+from caseapp.cases.models import Case, CaseStatus
+from caseapp.clock import today
+from caseapp.consultations.models import Consultation
+from caseapp.db import db
+from caseapp.records.common import apply_changes, audit_case_record, check_version
+
+FIELDS = ("held_at", "kind", "channel", "counselor_id", "duration_minutes", "notes",
+          "next_step", "follow_up_on")
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out = {k: values.get(k) for k in FIELDS}
+    for k in ("notes", "next_step"):
+        out[k] = (out[k] or "").strip() or None
+    return out
+
+
+def save_consultation(case: Case, values: dict[str, Any],
+                      consultation: Consultation | None = None,
+                      version: str | int | None = None) -> Consultation:
+    """Create (``consultation`` None) or update a consultation and audit it. Caller commits."""
+    clean = _clean(values)
+    creating = consultation is None
+    if consultation is None:
+        consultation = Consultation(case_id=case.id, **clean)
+        db.session.add(consultation)
+        changed = [k for k, v in clean.items() if v is not None]
+    else:
+        check_version(consultation, version)
+        changed = apply_changes(consultation, clean)
+    db.session.flush()
+    audit_case_record("consultation.create" if creating else "consultation.update",
+                      "consultation", consultation.id, case, changed)
+    return consultation
+
+
+def end_of_week(day: date) -> date:
+    return day + timedelta(days=6 - day.weekday())
+
+
+def followups_query(user: User | None = None, counselor_id: int | None = None
+                    ) -> Select[Any]:
+    """Follow-ups due by the end of this week (overdue included), in the user's scope.
+
+    A follow-up is pending while no later consultation was held on the same case and the
+    case is not closed: the next session is the follow-up.
+    """
+    later = aliased(Consultation)
+    q = (
+        sa.select(Consultation.id, Consultation.case_id, Consultation.follow_up_on,
+                  Consultation.held_at, Consultation.kind, Case.code, User.full_name)
+        .join(Case, Case.id == Consultation.case_id)
+        .outerjoin(User, User.id == Consultation.counselor_id)
+        .where(
+            Consultation.follow_up_on.is_not(None),
+            Consultation.follow_up_on <= end_of_week(today()),
+            Case.status != CaseStatus.CLOSED,
+            in_scope(Case.unit_id, user),
+            ~sa.exists().where(later.case_id == Consultation.case_id,
+                               later.held_at > Consultation.held_at),
+        )
+        .order_by(Consultation.follow_up_on, Consultation.id)
+    )
+    if counselor_id is not None:
+        q = q.where(Consultation.counselor_id == counselor_id)
+    return q
+
+
+def followups_due_count(user: User | None = None, counselor_id: int | None = None) -> int:
+    sub = followups_query(user, counselor_id).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0

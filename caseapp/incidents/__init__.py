@@ -1,0 +1,1 @@
+"""Incidents of a case: acts of violence, perpetrators, trafficking details."""

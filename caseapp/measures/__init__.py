@@ -1,0 +1,1 @@
+"""Protection measures of a case under Law 13/2022/QH15."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from caseapp.access import get_or_404
+from caseapp.cases.models import Case, ProtectionMeasure
+from caseapp.cases.sections import CaseSection, register_section
+from caseapp.db import db
+from caseapp.measures import services
+from caseapp.measures.forms import MeasureForm
+from caseapp.records.common import audit_view, case_page_url
+
+bp = Blueprint("measures", __name__)
+
+
+def _values(form: MeasureForm) -> dict[str, Any]:
+    return {k: getattr(form, k).data for k in services.FIELDS}
+
+
+@bp.route("/new/<int:case_id>", methods=["GET", "POST"])
+def new(case_id: int) -> tuple[str, int] | Response:
+    case = get_or_404(Case, case_id)
+    form = MeasureForm()
+    if form.validate_on_submit():
+        services.save_measure(case, _values(form), current_user)
+        db.session.commit()
+        flash(_("The protection measure was saved."), "success")
+        return redirect(case_page_url(case, "measures"))
+    return render_template("measures/form.html", form=form, case=case, measure=None), (
+        400 if form.errors else 200)
+
+
+@bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
+def edit(measure_id: int) -> tuple[str, int] | Response:
+    measure = get_or_404(ProtectionMeasure, measure_id)
+    case = db.session.get_one(Case, measure.case_id)
+    if request.method != "POST":
+        audit_view("protection_measure", measure.id, case)
+        db.session.commit()
+        form = MeasureForm(obj=measure)
+        return render_template("measures/form.html", form=form, case=case, measure=measure), 200
+    form = MeasureForm()
+    if form.validate():
+        services.save_measure(case, _values(form), current_user, measure)
+        db.session.commit()
+        flash(_("The protection measure was saved."), "success")
+        return redirect(case_page_url(case, "measures"))
+    return render_template("measures/form.html", form=form, case=case, measure=measure), 400
+
+
+def load_section(case: Case) -> dict[str, Any]:
+    measures = db.session.scalars(
+        sa.select(ProtectionMeasure).where(ProtectionMeasure.case_id == case.id)
+        .order_by(ProtectionMeasure.starts_on.desc().nulls_last(), ProtectionMeasure.id.desc())
+    ).all()
+    return {"measures": measures}
+
+
+register_section(CaseSection(key="measures", order=30, template="measures/_case_section.html",
+                             loader=load_section))

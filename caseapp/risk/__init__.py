@@ -1,0 +1,1 @@
+"""Danger assessments of a case and the high-risk worklist of supervisors."""

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from caseapp.access import can_see_cases, get_or_404
+from caseapp.auth.models import User
+from caseapp.cases.models import Case, RiskAssessment
+from caseapp.cases.sections import CaseSection, register_section
+from caseapp.clock import now
+from caseapp.db import db
+from caseapp.labels import label
+from caseapp.nav import NavItem, add_nav
+from caseapp.records.common import case_page_url
+from caseapp.risk import services
+from caseapp.risk.forms import RiskForm
+from caseapp.risk.scoring import HIGH_THRESHOLD, ITEMS, ITEMS_BY_KEY, MEDIUM_THRESHOLD
+from caseapp.units.models import Unit
+
+bp = Blueprint("risk", __name__)
+
+
+@bp.route("/new/<int:case_id>", methods=["GET", "POST"])
+def new(case_id: int) -> tuple[str, int] | Response:
+    case = get_or_404(Case, case_id)
+    form = RiskForm()
+    if form.validate_on_submit():
+        ra = services.assess(case, form.answers.data or [], form.note.data, current_user)
+        db.session.commit()
+        flash(_("Risk assessed: %(level)s.", level=label(ra.level)), "success")
+        return redirect(case_page_url(case, "risk"))
+    return render_template("risk/form.html", form=form, case=case, items=ITEMS,
+                           high=HIGH_THRESHOLD, medium=MEDIUM_THRESHOLD), (
+        400 if form.errors else 200)
+
+
+@bp.route("/high")
+def high() -> str:
+    """Open high-risk cases in the user's scope, by code (no names)."""
+    if not can_see_cases():
+        abort(404)
+    last = (sa.select(RiskAssessment.case_id, sa.func.max(RiskAssessment.assessed_at)
+                      .label("assessed_at"))
+            .group_by(RiskAssessment.case_id).subquery())
+    rows = db.session.execute(
+        sa.select(Case.id, Case.code, Case.category, Case.status, Unit.name,
+                  last.c.assessed_at)
+        .join(Unit, Unit.id == Case.unit_id)
+        .outerjoin(last, last.c.case_id == Case.id)
+        .where(services.high_risk_condition())
+        .order_by(last.c.assessed_at.desc().nulls_last(), Case.id.desc())
+    ).all()
+    return render_template("risk/high.html", rows=rows, at=now())
+
+
+def load_section(case: Case) -> dict[str, Any]:
+    rows = db.session.execute(
+        sa.select(RiskAssessment, User.full_name)
+        .outerjoin(User, User.id == RiskAssessment.assessed_by_id)
+        .where(RiskAssessment.case_id == case.id)
+        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
+    ).all()
+    return {"assessments": rows, "risk_items": ITEMS_BY_KEY}
+
+
+register_section(CaseSection(key="risk", order=15, template="risk/_case_section.html",
+                             loader=load_section))
+add_nav(NavItem("risk.high", _l("High-risk cases"), ("supervisor",),
+                badge=services.high_risk_count))

@@ -1,0 +1,49 @@
+"""Recording a danger assessment and keeping Case.current_risk in step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+
+from caseapp.access import in_scope
+from caseapp.auth.models import User
+from caseapp.cases.models import Case, CaseStatus, RiskAssessment, RiskLevel
+from caseapp.clock import now
+from caseapp.db import db
+from caseapp.records.common import audit_case_record
+from caseapp.risk.scoring import ITEMS, ITEMS_BY_KEY, score_answers
+
+
+def assess(case: Case, answers: Iterable[str], note: str | None, user: User | None
+           ) -> RiskAssessment:
+    """Record an assessment; the newest one sets the case's current risk. Caller commits."""
+    keys = [i.key for i in ITEMS if i.key in set(answers)]
+    unknown = set(answers) - set(ITEMS_BY_KEY)
+    if unknown:
+        raise ValueError("unknown risk items")
+    score, level = score_answers(keys)
+    ra = RiskAssessment(case_id=case.id, assessed_at=now(),
+                        assessed_by_id=getattr(user, "id", None), answers=",".join(keys),
+                        score=score, level=level, note=note or None)
+    db.session.add(ra)
+    previous = case.current_risk
+    case.current_risk = level
+    db.session.flush()
+    fields = ["answers", "score", "level"] + (["note"] if note else [])
+    extra = f"level {level.value}"
+    if previous != level:
+        extra += f" (was {previous.value if previous else 'none'})"
+    audit_case_record("risk.create", "risk_assessment", ra.id, case, fields, extra)
+    return ra
+
+
+def high_risk_condition(user: User | None = None) -> ColumnElement[bool]:
+    return sa.and_(Case.current_risk == RiskLevel.HIGH, Case.status != CaseStatus.CLOSED,
+                   in_scope(Case.unit_id, user))
+
+
+def high_risk_count(user: User | None = None) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Case.id)).where(high_risk_condition(user))
+                             ) or 0
