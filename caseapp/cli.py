@@ -139,6 +139,9 @@ def seed_demo_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from caseapp.imports.cli import import_records_command
+
+    app.cli.add_command(import_records_command)
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
                 verify_audit_command, seed_demo_command):
         app.cli.add_command(cmd)
