@@ -106,10 +106,10 @@ def age_at(detected: date, birth_date: date | None, birth_year: int | None) -> i
 class _Row:
     """One data row: its values by column, and the errors found while parsing it."""
 
-    __slots__ = ("errors", "file", "row", "values")
+    __slots__ = ("errors", "file", "row", "today", "values")
 
-    def __init__(self, file: str, row: int, values: dict[str, str]) -> None:
-        self.file, self.row, self.values = file, row, values
+    def __init__(self, file: str, row: int, values: dict[str, str], today: date) -> None:
+        self.file, self.row, self.values, self.today = file, row, values, today
         self.errors: list[RowError] = []
 
     def error(self, column: str, message: str) -> None:
@@ -135,7 +135,7 @@ class _Row:
         except ValueError:
             self.error(column, _("Not a date: write YYYY-MM-DD or DD/MM/YYYY."))
             return None
-        if value > today():
+        if value > self.today:
             self.error(column, _("This date cannot be in the future."))
             return None
         return value
@@ -170,6 +170,7 @@ class _Importer:
         self.progress = progress or (lambda _phase, _done, _total: None)
         self.errors: list[RowError] = []
         self.error_count = 0
+        self.today = today()
         # Preloaded once; units and service types are small tables.
         self.units: dict[str, Unit] = {}
         self.units_folded: dict[str, Unit] = {}
@@ -233,7 +234,7 @@ class _Importer:
                 if not any(cells):
                     continue
                 values = {c: (cells[i] if i < len(cells) else "") for c, i in index.items()}
-                row = _Row(name, row_no, values)
+                row = _Row(name, row_no, values, self.today)
                 if len(cells) > len(header_cells) and any(cells[len(header_cells):]):
                     row.error("", _("This row has more values than the header has columns."))
                 for i, c in enumerate(header_cells):
@@ -302,7 +303,7 @@ class _Importer:
         if by := row.text("birth_year"):
             try:
                 birth_year = int(by)
-                if not 1900 <= birth_year <= today().year:
+                if not 1900 <= birth_year <= self.today.year:
                     raise ValueError(by)
             except ValueError:
                 row.error("birth_year", _("Not a year of birth."))
@@ -340,11 +341,10 @@ class _Importer:
             return None
         client = {
             "full_name": name or None,
-            "name_bidx": crypto.name_index(name) if name else None,
             "phone": phone or None,
-            "phone_bidx": crypto.phone_index(phone) if phone else None,
-            # As the Client.birth_date setter does: ISO text (encrypted) and the year beside it.
-            "birth_date_enc": birth_date.isoformat() if birth_date else None,
+            # As the Client.birth_date setter does: ISO text (encrypted; the column is named
+            # birth_date) and the year beside it.
+            "birth_date": birth_date.isoformat() if birth_date else None,
             "birth_year": birth_date.year if birth_date else birth_year,
             "sex": sex,
             "ethnicity": ethnicity,
@@ -597,13 +597,13 @@ class _Importer:
                             consent_override=False, version=1)
                 rows.append(data)
                 if len(rows) >= BATCH:
-                    db.session.execute(sa.insert(Referral), rows)
+                    db.session.execute(sa.insert(Referral.__table__), rows)
                     n_referrals += len(rows)
                     done += len(rows)
                     self.progress("write", done, total)
                     rows = []
             if rows:
-                db.session.execute(sa.insert(Referral), rows)
+                db.session.execute(sa.insert(Referral.__table__), rows)
                 n_referrals += len(rows)
                 done += len(rows)
                 self.progress("write", done, total)
@@ -657,6 +657,9 @@ class _Importer:
             n = next(client_codes[(unit_code, year)])
             new_refs.append(data.client_ref)
             new_clients.append(data.client | {
+                # Blind indexes only here: the first pass must not pay for them.
+                "name_bidx": crypto.name_index(data.client["full_name"]),
+                "phone_bidx": crypto.phone_index(data.client["phone"]),
                 "code": codes.make_code("client", unit_code, year, n),
                 "unit_id": unit_id,
                 "imported_ref": data.client_ref,
@@ -667,11 +670,16 @@ class _Importer:
                 "version": 1,
             })
         if new_clients:
-            ids = db.session.execute(
-                sa.insert(Client).returning(Client.id, sort_by_parameter_order=True),
-                new_clients,
-            ).scalars().all()
-            client_ids.update(zip(new_refs, ids, strict=True))
+            # Core executemany, then the ids by the codes just generated (unique): RETURNING
+            # with guaranteed order would fall back to one INSERT per row on SQLite.
+            db.session.execute(sa.insert(Client.__table__), new_clients)
+            by_code = {code: cid for code, cid in db.session.execute(
+                sa.select(Client.code, Client.id)
+                .where(Client.code.in_([c["code"] for c in new_clients]))
+            )}
+            client_ids.update(
+                (ref, by_code[c["code"]]) for ref, c in zip(new_refs, new_clients, strict=True)
+            )
         cases = []
         for data in batch_rows:
             if data.case["age_at_detection"] is None:
@@ -687,7 +695,7 @@ class _Importer:
                 "created_at": at,
                 "version": 1,
             })
-        db.session.execute(sa.insert(Case), cases)
+        db.session.execute(sa.insert(Case.__table__), cases)
         return len(new_clients)
 
 
