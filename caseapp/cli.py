@@ -147,18 +147,14 @@ def seed_demo_command() -> None:
 
 def register_cli(app: Flask) -> None:
     from caseapp.backup import backup_command
+    from caseapp.imports.cli import import_records_command
+    from caseapp.indicator.cli import indicator_command
+    from caseapp.keyrotation import rotate_data_key_command
+    from caseapp.synthetic.cli import seed_synthetic_command
     from caseapp.translate import translate_command
 
-    app.cli.add_command(translate_command)
-    app.cli.add_command(backup_command)
-    from caseapp.synthetic.cli import seed_synthetic_command
-
-    app.cli.add_command(seed_synthetic_command)
-    from caseapp.indicator.cli import indicator_command
-
-    app.cli.add_command(indicator_command)
-    from caseapp.keyrotation import rotate_data_key_command
-
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
-                verify_audit_command, seed_demo_command, rotate_data_key_command):
+                verify_audit_command, seed_demo_command, rotate_data_key_command,
+                indicator_command, import_records_command, seed_synthetic_command,
+                backup_command, translate_command):
         app.cli.add_command(cmd)
