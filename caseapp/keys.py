@@ -46,13 +46,15 @@ def write_instance_data_key(app: Flask, value: str) -> None:
 
 
 def data_key_from_instance(app: Flask) -> bool:
-    return not os.environ.get("DATA_KEY") and (Path(app.instance_path) / DATA_KEY_FILE).exists()
+    return app.config.get("DATA_KEY_SOURCE") == "instance"
 
 
 def load_secrets(app: Flask) -> None:
     for name in ("SECRET_KEY", "DATA_KEY"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
+    # Key rotation needs to know where to put the new key.
+    app.config["DATA_KEY_SOURCE"] = "environment" if os.environ.get("DATA_KEY") else "config"
     if app.config.get("SECRET_KEY") and app.config.get("DATA_KEY"):
         return
     if not app.config.get("GENERATE_MISSING_SECRETS"):
@@ -71,3 +73,4 @@ def load_secrets(app: Flask) -> None:
         app.config["DATA_KEY"] = _read_or_create(
             instance / DATA_KEY_FILE, lambda: new_data_key_entry("k1")
         )
+        app.config["DATA_KEY_SOURCE"] = "instance"

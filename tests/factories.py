@@ -25,7 +25,9 @@ class Factory:
              kind: str = "commune", name: str | None = None) -> Unit:
         units.ensure_default_kinds()
         code = code or f"U{next(_seq)}"
-        unit = units.create_unit(code, name or f"Unit {code}", kind, parent)
+        # Units in tests exist since the term began, so history can be merged or retired.
+        unit = units.create_unit(code, name or f"Unit {code}", kind, parent,
+                                 active_from=date(2021, 1, 1))
         db.session.commit()
         return unit
 

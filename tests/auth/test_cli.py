@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from caseapp.auth.models import User
@@ -42,3 +43,10 @@ def test_cli_errors_are_clear_and_non_zero(app, make) -> None:
         assert message in result.output, result.output
         assert "Traceback" not in result.output
     assert _count() == before
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare message texts with their English ids; the Vietnamese rendering
+    # is checked in tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

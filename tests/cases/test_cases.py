@@ -238,3 +238,10 @@ def test_timeline_includes_section_entries(org: Org, make, login_as) -> None:
         assert "Probe entry" in html and "05/03/2026 09:00" in html
     finally:
         SECTIONS.pop("test_probe")
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare message texts with their English ids; the Vietnamese rendering
+    # is checked in tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

@@ -80,6 +80,7 @@ def test_rotation_writes_instance_key_file(app, org: Org, make, tmp_path, monkey
     identified_client(make, org.a, name="Trần Thị Út", phone="0900000001")
     monkeypatch.delenv("DATA_KEY", raising=False)
     app.instance_path = str(tmp_path)
+    app.config["DATA_KEY_SOURCE"] = "instance"
     keys.write_instance_data_key(app, app.config["DATA_KEY"])
     result = app.test_cli_runner().invoke(args=["rotate-data-key"])
     assert result.exit_code == 0, result.output

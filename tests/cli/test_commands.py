@@ -285,3 +285,10 @@ def test_verify_audit_detects_a_deleted_last_entry(app: Flask, logged: list[int]
     result = run(app, "verify-audit")
     assert result.exit_code != 0
     assert f"entry {logged[-1]}" in result.output and "removed" in result.output
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare message texts with their English ids; the Vietnamese rendering
+    # is checked in tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

@@ -222,3 +222,10 @@ def test_editing_birth_data_recomputes_case_ages(org: Org, make, login_as) -> No
     # Approximate age 40 stated in 2026: 34 in 2020.
     assert db.session.get(Case, old.id).age_at_detection == 34
     assert db.session.get(Case, new.id).age_at_detection == 40
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare message texts with their English ids; the Vietnamese rendering
+    # is checked in tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

@@ -40,9 +40,10 @@ client_st = st.tuples(st.sampled_from(list(Sex)), st.lists(case_st, min_size=1, 
 
 def build(data: list) -> dict[int, Unit]:
     units.ensure_default_kinds()
-    made: dict[int, Unit] = {0: units.create_unit("R", "Root", "province", None)}
+    made: dict[int, Unit] = {0: units.create_unit("R", "Root", "province", None, date(2021, 1, 1))}
     for i in (1, 2, 3, 4):
-        made[i] = units.create_unit(f"U{i}", f"Unit {i}", "commune", made[PARENTS[i]])
+        made[i] = units.create_unit(f"U{i}", f"Unit {i}", "commune", made[PARENTS[i]],
+                                     date(2021, 1, 1))
     counting = ServiceType(code="yes", label_vi="c", label_en="c", counts_toward_indicator=True)
     other = ServiceType(code="no", label_vi="n", label_en="n", counts_toward_indicator=False)
     db.session.add_all([counting, other])

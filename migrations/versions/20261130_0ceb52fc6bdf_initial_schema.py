@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2c29723426d3
+Revision ID: 0ceb52fc6bdf
 Revises: 
-Create Date: 2026-11-30 01:28:23.488380
+Create Date: 2026-11-30 02:39:06.495614
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2c29723426d3'
+revision = '0ceb52fc6bdf'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -161,6 +161,7 @@ def upgrade():
     sa.Column('birth_date', sa.Text(), nullable=True),
     sa.Column('birth_year', sa.Integer(), nullable=True),
     sa.Column('approx_age', sa.Integer(), nullable=True),
+    sa.Column('approx_age_on', sa.Date(), nullable=True),
     sa.Column('sex', sa.Enum('F', 'M', 'other', name='sex', native_enum=False, length=32), nullable=False),
     sa.Column('ethnicity', sa.Enum('kinh', 'khmer', 'hoa', 'other', name='ethnicity', native_enum=False, length=32), nullable=True),
     sa.Column('ethnicity_other', sa.String(length=64), nullable=True),
