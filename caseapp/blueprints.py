@@ -7,7 +7,9 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from caseapp.auth.routes import bp as auth_bp
+    from caseapp.documents.routes import bp as documents_bp
     from caseapp.main.routes import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(documents_bp, url_prefix="/documents")

@@ -142,3 +142,6 @@ def register_cli(app: Flask) -> None:
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
                 verify_audit_command, seed_demo_command):
         app.cli.add_command(cmd)
+    from caseapp.documents.cli import case_pdf_command
+
+    app.cli.add_command(case_pdf_command)
