@@ -32,15 +32,27 @@ def _fail(message: str) -> None:
 @click.command("case-pdf")
 @click.argument("case_code")
 @click.option("--user", "username", required=True, help="Print as this user (scope applies).")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="File to write the PDF to.")
-@click.option("--password-stdin", is_flag=True,
-              help="Read a password from standard input and encrypt the PDF with it.")
-@click.option("--sections", default=None,
-              help=f"Comma-separated sections (default all): {','.join(SECTIONS)}.")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write the PDF to.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read a password from standard input and encrypt the PDF with it.",
+)
+@click.option(
+    "--sections",
+    default=None,
+    help=f"Comma-separated sections (default all): {','.join(SECTIONS)}.",
+)
 @with_appcontext
-def case_pdf_command(case_code: str, username: str, out_path: str, password_stdin: bool,
-                     sections: str | None) -> None:
+def case_pdf_command(
+    case_code: str, username: str, out_path: str, password_stdin: bool, sections: str | None
+) -> None:
     """Render the confidential summary of CASE_CODE as USER would see it."""
     names = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
     if sections is not None and not names:
@@ -48,8 +60,7 @@ def case_pdf_command(case_code: str, username: str, out_path: str, password_stdi
     try:
         chosen = parse_sections(names)
     except UnknownSections as exc:
-        _fail(f"Unknown section(s): {', '.join(exc.names)}. "
-              f"Valid sections: {', '.join(SECTIONS)}.")
+        _fail(f"Unknown section(s): {', '.join(exc.names)}. Valid sections: {', '.join(SECTIONS)}.")
         return
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None or not user.active:

@@ -22,9 +22,13 @@ class PasswordMixin:
         _l("Password to open the file (optional)"),
         validators=[
             optional(),
-            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                   message=_l("Between %(lo)d and %(hi)d characters.", lo=PASSWORD_MIN,
-                              hi=PASSWORD_MAX)),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l(
+                    "Between %(lo)d and %(hi)d characters.", lo=PASSWORD_MIN, hi=PASSWORD_MAX
+                ),
+            ),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -44,9 +48,7 @@ class CasePrintForm(PasswordMixin, FlaskForm):
         _l("Sections to print"),
         choices=[SelectChoice(key, title) for key, title in SECTIONS.items()],
     )
-    identifying = BooleanField(
-        _l("Include identifying data (name, phone, address, date of birth)")
-    )
+    identifying = BooleanField(_l("Include identifying data (name, phone, address, date of birth)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,5 +67,8 @@ class SlipPrintForm(PasswordMixin, FlaskForm):
 
 
 class LookupForm(FlaskForm):
-    doc_id = StringField(_l("Document number"), validators=[required(), max_length(40)],
-                         render_kw={"autocomplete": "off", "spellcheck": "false"})
+    doc_id = StringField(
+        _l("Document number"),
+        validators=[required(), max_length(40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )

@@ -68,5 +68,10 @@ def lookup() -> str:
     if form.validate_on_submit():
         searched = True
         trace = lookup_document(form.doc_id.data or "", current_user)
-    return render_template("documents/lookup.html", form=form, trace=trace, searched=searched,
-                           section_labels={**SECTIONS, **SHAREABLE_LABELS})
+    return render_template(
+        "documents/lookup.html",
+        form=form,
+        trace=trace,
+        searched=searched,
+        section_labels={**SECTIONS, **SHAREABLE_LABELS},
+    )

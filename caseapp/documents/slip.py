@@ -87,14 +87,15 @@ def referral_slip_spec(referral: Referral, printing_user: User) -> DocumentSpec:
     counselor_id = referral.created_by_id or case.counselor_id
     counselor = printing_user.full_name
     if counselor_id is not None:
-        counselor = db.session.scalar(
-            sa.select(User.full_name).where(User.id == counselor_id)
-        ) or counselor
+        counselor = (
+            db.session.scalar(sa.select(User.full_name).where(User.id == counselor_id)) or counselor
+        )
     provider = referral.provider_name or ""
     if referral.provider_id is not None:
-        provider = db.session.scalar(
-            sa.select(Provider.name).where(Provider.id == referral.provider_id)
-        ) or provider
+        provider = (
+            db.session.scalar(sa.select(Provider.name).where(Provider.id == referral.provider_id))
+            or provider
+        )
 
     st = referral.service_type
     context: dict[str, Any] = {
@@ -113,7 +114,9 @@ def referral_slip_spec(referral: Referral, printing_user: User) -> DocumentSpec:
         "override_note": _(
             "Printed under a supervisor's override of the consent requirement: "
             "the client's identifying data is withheld."
-        ) if basis.override else "",
+        )
+        if basis.override
+        else "",
     }
     return DocumentSpec(
         kind=DocumentKind.REFERRAL_SLIP,

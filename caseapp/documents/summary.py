@@ -222,9 +222,9 @@ def load_client(case: Case, identifying: bool) -> list[Fact]:
 def load_case(case: Case) -> list[Fact]:
     counselor = ""
     if case.counselor_id is not None:
-        counselor = db.session.scalar(
-            sa.select(User.full_name).where(User.id == case.counselor_id)
-        ) or ""
+        counselor = (
+            db.session.scalar(sa.select(User.full_name).where(User.id == case.counselor_id)) or ""
+        )
     facts = [
         Fact(_("Category"), label(case.category)),
         Fact(_("Status"), label(case.status)),
@@ -255,8 +255,9 @@ def load_incidents(case: Case) -> list[IncidentRow]:
         perpetrators = []
         for p in inc.perpetrators:
             extra = ", ".join(v for v in (label(p.sex), label(p.age_group)) if v)
-            perpetrators.append(f"{label(p.relationship_)} ({extra})" if extra else
-                                label(p.relationship_))
+            perpetrators.append(
+                f"{label(p.relationship_)} ({extra})" if extra else label(p.relationship_)
+            )
         trafficking = []
         if inc.trafficking_purpose is not None or inc.trafficking_scope is not None:
             trafficking = [
@@ -337,8 +338,8 @@ def load_consents(case: Case) -> list[ConsentRow]:
                 purpose=label(c.purpose),
                 given_by=label(c.given_by),
                 given_on=format_date(c.given_on),
-                provider=provider_name or (_("Any provider")
-                                           if c.purpose == ConsentPurpose.SHARE else ""),
+                provider=provider_name
+                or (_("Any provider") if c.purpose == ConsentPurpose.SHARE else ""),
                 fields=fields,
                 status=status,
             )
@@ -371,7 +372,8 @@ def load_consultations(case: Case) -> list[ConsultationRow]:
 
 def load_complaints(case: Case) -> list[ComplaintRow]:
     complaints = db.session.scalars(
-        sa.select(Complaint).where(Complaint.case_id == case.id)
+        sa.select(Complaint)
+        .where(Complaint.case_id == case.id)
         .order_by(Complaint.received_on, Complaint.id)
     ).all()
     out = []
@@ -396,9 +398,7 @@ def load_complaints(case: Case) -> list[ComplaintRow]:
 
 
 def _change(from_state: Any, to_state: Any) -> str:
-    return f"{label(from_state)} → {label(to_state)}" if from_state is not None else label(
-        to_state
-    )
+    return f"{label(from_state)} → {label(to_state)}" if from_state is not None else label(to_state)
 
 
 def load_referrals(case: Case) -> list[ReferralRow]:
@@ -420,8 +420,12 @@ def load_referrals(case: Case) -> list[ReferralRow]:
             .order_by(ReferralEvent.at, ReferralEvent.id)
         ):
             events[ev.referral_id].append(
-                EventRow(format_datetime(ev.at), _change(ev.from_state, ev.to_state),
-                         name or "", ev.comment or "")
+                EventRow(
+                    format_datetime(ev.at),
+                    _change(ev.from_state, ev.to_state),
+                    name or "",
+                    ev.comment or "",
+                )
             )
     out = []
     for r, label_vi, label_en, provider_name in rows:
@@ -455,8 +459,12 @@ def load_referrals(case: Case) -> list[ReferralRow]:
 def load_closure(case: Case) -> dict[str, Any]:
     actor = aliased(User)
     events = [
-        EventRow(format_datetime(ev.at), _change(ev.from_status, ev.to_status), name or "",
-                 ev.comment or "")
+        EventRow(
+            format_datetime(ev.at),
+            _change(ev.from_status, ev.to_status),
+            name or "",
+            ev.comment or "",
+        )
         for ev, name in db.session.execute(
             sa.select(CaseEvent, actor.full_name)
             .outerjoin(actor, actor.id == CaseEvent.user_id)
@@ -485,8 +493,9 @@ _LOADERS: dict[str, Callable[[Case], Any]] = {
 }
 
 
-def case_summary_spec(case: Case, sections: Sequence[str] | None = None,
-                      identifying: bool = False) -> DocumentSpec:
+def case_summary_spec(
+    case: Case, sections: Sequence[str] | None = None, identifying: bool = False
+) -> DocumentSpec:
     """What the case summary prints for ``case`` (already loaded through the access layer)."""
     chosen = parse_sections(sections)
     unit_name = db.session.scalar(sa.select(Unit.name).where(Unit.id == case.unit_id)) or ""

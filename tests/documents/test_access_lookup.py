@@ -16,14 +16,16 @@ from tests.documents.conftest import CLIENT_NAME, PRINTER_NAME, World, share_con
 
 
 def routes(world: World) -> list[str]:
-    return [f"/documents/case/{world.case.id}/print",
-            f"/documents/referral/{world.referral.id}/slip"]
+    return [
+        f"/documents/case/{world.case.id}/print",
+        f"/documents/referral/{world.referral.id}/slip",
+    ]
 
 
-@pytest.mark.parametrize("who", ["sibling_counselor", "sibling_supervisor", "statistics",
-                                 "admin"])
-def test_out_of_scope_users_get_404_everywhere(world: World, login_as: Any, make: Any,
-                                               who: str) -> None:
+@pytest.mark.parametrize("who", ["sibling_counselor", "sibling_supervisor", "statistics", "admin"])
+def test_out_of_scope_users_get_404_everywhere(
+    world: World, login_as: Any, make: Any, who: str
+) -> None:
     share_consent(make, world, "phone")
     c = login_as(getattr(world, who))
 
@@ -35,8 +37,7 @@ def test_out_of_scope_users_get_404_everywhere(world: World, login_as: Any, make
 
 
 def test_supervisor_above_may_print(world: World, login_as: Any) -> None:
-    resp = login_as(world.province_supervisor).post(
-        routes(world)[0], data={"sections": ["case"]})
+    resp = login_as(world.province_supervisor).post(routes(world)[0], data={"sections": ["case"]})
     assert resp.mimetype == "application/pdf"
 
 
@@ -57,8 +58,9 @@ def test_document_ids_are_readable_and_normalised() -> None:
 
 
 def printed_doc_id(world: World, login_as: Any) -> str:
-    login_as(world.counselor).post(routes(world)[0], data={"sections": ["case", "risk"],
-                                                          "identifying": "y"})
+    login_as(world.counselor).post(
+        routes(world)[0], data={"sections": ["case", "risk"], "identifying": "y"}
+    )
     return db.session.scalars(sa.select(PrintedDocument.doc_id)).one()
 
 
@@ -66,8 +68,7 @@ def printed_doc_id(world: World, login_as: Any) -> str:
 def test_lookup_shows_who_printed_what(world: World, login_as: Any, who: str) -> None:
     doc_id = printed_doc_id(world, login_as)
 
-    resp = login_as(getattr(world, who)).post("/documents/lookup",
-                                              data={"doc_id": doc_id.lower()})
+    resp = login_as(getattr(world, who)).post("/documents/lookup", data={"doc_id": doc_id.lower()})
 
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
@@ -78,7 +79,8 @@ def test_lookup_shows_who_printed_what(world: World, login_as: Any, who: str) ->
     assert "Case data, Risk assessments" in html
     assert CLIENT_NAME not in html
     entry = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "document_lookup")).one()
+        sa.select(AuditEntry).where(AuditEntry.action == "document_lookup")
+    ).one()
     assert f"doc={doc_id}" in entry.summary and "found=yes" in entry.summary
 
 

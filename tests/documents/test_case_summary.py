@@ -43,16 +43,18 @@ def only_document() -> PrintedDocument:
 
 
 def print_audits() -> list[AuditEntry]:
-    return list(db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "document_print")
-    ))
+    return list(
+        db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "document_print"))
+    )
 
 
-def test_full_summary_keeps_vietnamese_and_stamps_every_page(world: World, login_as: Any,
-                                                             make: Any) -> None:
+def test_full_summary_keeps_vietnamese_and_stamps_every_page(
+    world: World, login_as: Any, make: Any
+) -> None:
     # More consultations than fit on one page, so the stamp is checked on several pages.
-    add_case_content(world.case, world.counselor, world.provider, incidents=0,
-                     consultations=12, referrals=0)
+    add_case_content(
+        world.case, world.counselor, world.provider, incidents=0, consultations=12, referrals=0
+    )
     resp = print_case(login_as(world.counselor), world)
 
     assert resp.status_code == 200
@@ -70,8 +72,16 @@ def test_full_summary_keeps_vietnamese_and_stamps_every_page(world: World, login
     assert "Tóm tắt hồ sơ" in text
     assert "Hội LHPN xã Vĩnh Hải" in text  # the unit, in the header
     assert world.case.code in text
-    for heading in ("Incidents", "Risk assessments", "Protection measures", "Consents",
-                    "Consultations", "Petitions", "Referrals", "Closure and status history"):
+    for heading in (
+        "Incidents",
+        "Risk assessments",
+        "Protection measures",
+        "Consents",
+        "Consultations",
+        "Petitions",
+        "Referrals",
+        "Closure and status history",
+    ):
         assert heading in text
     # Referral history and outcomes, perpetrators and acts, dates as dd/mm/yyyy.
     assert "Draft → Sent" in text
@@ -111,8 +121,7 @@ def test_no_section_chosen_is_refused(world: World, login_as: Any) -> None:
     assert db.session.scalar(sa.select(sa.func.count(PrintedDocument.id))) == 0
 
 
-def test_client_shown_by_code_unless_identifying_data_is_asked(world: World,
-                                                                login_as: Any) -> None:
+def test_client_shown_by_code_unless_identifying_data_is_asked(world: World, login_as: Any) -> None:
     c = login_as(world.counselor)
     plain = pdf_text(print_case(c, world).data)
     assert world.client.code in plain
@@ -138,7 +147,10 @@ def test_printed_document_and_audit_entry(world: World, login_as: Any) -> None:
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}", doc.doc_id)
     assert doc.kind == DocumentKind.CASE_SUMMARY
     assert (doc.case_id, doc.unit_id, doc.user_id) == (
-        world.case.id, world.unit.id, world.counselor.id)
+        world.case.id,
+        world.unit.id,
+        world.counselor.id,
+    )
     assert doc.sections == "case,risk"
     assert doc.encrypted is False
     assert doc.doc_id in pdf_text(resp.data)
@@ -165,8 +177,9 @@ def test_metadata_holds_no_personal_data(world: World, login_as: Any) -> None:
 
 def test_password_encrypts_and_is_not_kept(world: World, login_as: Any) -> None:
     password = "mật khẩu dài 2026"
-    resp = print_case(login_as(world.counselor), world, password=password,
-                      password_confirm=password)
+    resp = print_case(
+        login_as(world.counselor), world, password=password, password_confirm=password
+    )
 
     reader = PdfReader(BytesIO(resp.data))
     assert reader.is_encrypted
@@ -180,14 +193,17 @@ def test_password_encrypts_and_is_not_kept(world: World, login_as: Any) -> None:
     assert password not in entry.summary
 
 
-@pytest.mark.parametrize(("password", "confirm", "message"), [
-    ("mật khẩu dài", "mật khẩu khác", b"The two passwords differ."),
-    ("short", "short", b"Between 8 and 128 characters."),
-])
-def test_bad_password_is_refused(world: World, login_as: Any, password: str, confirm: str,
-                                 message: bytes) -> None:
-    resp = print_case(login_as(world.counselor), world, password=password,
-                      password_confirm=confirm)
+@pytest.mark.parametrize(
+    ("password", "confirm", "message"),
+    [
+        ("mật khẩu dài", "mật khẩu khác", b"The two passwords differ."),
+        ("short", "short", b"Between 8 and 128 characters."),
+    ],
+)
+def test_bad_password_is_refused(
+    world: World, login_as: Any, password: str, confirm: str, message: bytes
+) -> None:
+    resp = print_case(login_as(world.counselor), world, password=password, password_confirm=confirm)
 
     assert resp.status_code == 200
     assert message in resp.data
@@ -199,8 +215,15 @@ def test_hostile_narrative_is_printed_as_text_and_fetches_nothing(
     world: World, login_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hostile = '<img src="file:///etc/passwd">'
-    add_case_content(world.case, world.counselor, world.provider, incidents=1,
-                     consultations=0, referrals=0, narrative=hostile)
+    add_case_content(
+        world.case,
+        world.counselor,
+        world.provider,
+        incidents=1,
+        consultations=0,
+        referrals=0,
+        narrative=hostile,
+    )
     fetcher = get_renderer().url_fetcher
     requested: list[str] = []
     fetch = fetcher.fetch
@@ -218,9 +241,14 @@ def test_hostile_narrative_is_printed_as_text_and_fetches_nothing(
 
 
 def test_failed_rendering_records_nothing(world: World) -> None:
-    spec = DocumentSpec(kind=DocumentKind.CASE_SUMMARY, template="no_such_template.html",
-                        context={}, code=world.case.code, unit_id=world.unit.id,
-                        case_id=world.case.id)
+    spec = DocumentSpec(
+        kind=DocumentKind.CASE_SUMMARY,
+        template="no_such_template.html",
+        context={},
+        code=world.case.code,
+        unit_id=world.unit.id,
+        case_id=world.case.id,
+    )
     with pytest.raises(Exception, match="no_such_template"):
         render_document(spec, user=world.counselor)
     db.session.rollback()
@@ -229,13 +257,13 @@ def test_failed_rendering_records_nothing(world: World) -> None:
     assert print_audits() == []
 
 
-def test_sections_load_in_a_fixed_number_of_queries(world: World, queries: Any,
-                                                    app: Any) -> None:
+def test_sections_load_in_a_fixed_number_of_queries(world: World, queries: Any, app: Any) -> None:
     with app.test_request_context():
         with queries() as before:
             case_summary_spec(world.case, ALL, identifying=True)
-        add_case_content(world.case, world.counselor, world.provider, incidents=3,
-                         consultations=6, referrals=3)
+        add_case_content(
+            world.case, world.counselor, world.provider, incidents=3, consultations=6, referrals=3
+        )
         db.session.expire_all()
         with queries() as after:
             spec = case_summary_spec(world.case, ALL, identifying=True)

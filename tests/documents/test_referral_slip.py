@@ -64,8 +64,11 @@ def test_slip_shows_only_consented_fields(world: World, login_as: Any, make: Any
         assert "MẬT" in page and f"Trang {number}/" in page
     (doc,) = documents()
     assert doc.kind == DocumentKind.REFERRAL_SLIP
-    assert (doc.referral_id, doc.case_id, doc.sections) == (world.referral.id,
-                                                             world.case.id, "phone")
+    assert (doc.referral_id, doc.case_id, doc.sections) == (
+        world.referral.id,
+        world.case.id,
+        "phone",
+    )
     assert resp.headers["Content-Disposition"] == (
         f'attachment; filename="referral-slip-{world.case.code}.pdf"'
     )
@@ -98,8 +101,7 @@ def test_withdrawn_consent_means_no_slip(world: World, login_as: Any, make: Any)
 def test_no_consent_to_share_means_no_slip(world: World, login_as: Any, make: Any) -> None:
     make.consent(world.client, ConsentPurpose.RECORD, shared_fields="full_name")
     make.consent(world.client, ConsentPurpose.REPORTING)
-    other = Provider(name="Công an xã", kind=ProviderKind.POLICE,
-                     owner_unit_id=world.province.id)
+    other = Provider(name="Công an xã", kind=ProviderKind.POLICE, owner_unit_id=world.province.id)
     db.session.add(other)
     db.session.commit()
     # Consent to share with another provider does not cover this one.
@@ -113,8 +115,7 @@ def test_no_consent_to_share_means_no_slip(world: World, login_as: Any, make: An
 
 def test_newest_consent_governs(world: World, login_as: Any, make: Any) -> None:
     share_consent(make, world, "full_name,phone", given_on=date(2026, 3, 1))
-    share_consent(make, world, "address", given_on=date(2026, 5, 1),
-                  provider_id=world.provider.id)
+    share_consent(make, world, "address", given_on=date(2026, 5, 1), provider_id=world.provider.id)
 
     text = pdf_text(print_slip(login_as(world.counselor), world).data)
 
@@ -122,8 +123,9 @@ def test_newest_consent_governs(world: World, login_as: Any, make: Any) -> None:
     assert CLIENT_NAME not in text and CLIENT_PHONE not in text
 
 
-def test_override_gives_a_slip_without_identifying_data(world: World, login_as: Any,
-                                                        make: Any) -> None:
+def test_override_gives_a_slip_without_identifying_data(
+    world: World, login_as: Any, make: Any
+) -> None:
     world.referral.consent_override = True
     world.referral.override_reason = "Nguy hiểm tức thời"
     world.referral.override_by_id = world.supervisor.id
@@ -144,16 +146,18 @@ def test_override_gives_a_slip_without_identifying_data(world: World, login_as: 
     assert PRINTER_NAME in text
     (doc,) = documents()
     assert doc.sections == "" and doc.identifying is False
-    entry = db.session.scalar(sa.text(
-        "SELECT summary FROM audit_entries WHERE action = 'document_print'"))
+    entry = db.session.scalar(
+        sa.text("SELECT summary FROM audit_entries WHERE action = 'document_print'")
+    )
     assert "basis=override" in entry
 
 
 def test_slip_password(world: World, login_as: Any, make: Any) -> None:
     share_consent(make, world, "phone")
     password = "phiếu mật 123"
-    resp = print_slip(login_as(world.counselor), world, password=password,
-                      password_confirm=password)
+    resp = print_slip(
+        login_as(world.counselor), world, password=password, password_confirm=password
+    )
 
     assert PdfReader(BytesIO(resp.data)).is_encrypted
     assert CLIENT_PHONE in pdf_text(resp.data, password=password)
