@@ -291,5 +291,11 @@ def login_as(login_as: Any) -> Any:
     return _login
 
 
+@pytest.fixture
+def counselor_client(world: World, login_as: Any) -> Any:
+    """The case's counselor, logged in before the test adds its own records."""
+    return login_as(world.counselor)
+
+
 def share_consent(make: Factory, world: World, fields: str, **kw: Any) -> Any:
     return make.consent(world.client, ConsentPurpose.SHARE, shared_fields=fields, **kw)

@@ -37,9 +37,9 @@ def documents() -> list[PrintedDocument]:
     return list(db.session.scalars(sa.select(PrintedDocument)))
 
 
-def test_slip_shows_only_consented_fields(world: World, login_as: Any, make: Any) -> None:
+def test_slip_shows_only_consented_fields(world: World, counselor_client: Any, make: Any) -> None:
     share_consent(make, world, "phone")
-    resp = print_slip(login_as(world.counselor), world)
+    resp = print_slip(counselor_client, world)
 
     assert resp.status_code == 200
     assert resp.mimetype == "application/pdf"
@@ -74,9 +74,11 @@ def test_slip_shows_only_consented_fields(world: World, login_as: Any, make: Any
     )
 
 
-def test_slip_metadata_holds_no_personal_data(world: World, login_as: Any, make: Any) -> None:
+def test_slip_metadata_holds_no_personal_data(
+    world: World, counselor_client: Any, make: Any
+) -> None:
     share_consent(make, world, "full_name,phone,address")
-    resp = print_slip(login_as(world.counselor), world)
+    resp = print_slip(counselor_client, world)
 
     info = PdfReader(BytesIO(resp.data)).metadata
     assert info is not None
@@ -87,9 +89,9 @@ def test_slip_metadata_holds_no_personal_data(world: World, login_as: Any, make:
     assert CLIENT_NAME in pdf_text(resp.data)
 
 
-def test_withdrawn_consent_means_no_slip(world: World, login_as: Any, make: Any) -> None:
+def test_withdrawn_consent_means_no_slip(world: World, counselor_client: Any, make: Any) -> None:
     share_consent(make, world, "full_name,phone", withdrawn_on=date(2026, 4, 1))
-    c = login_as(world.counselor)
+    c = counselor_client
 
     for resp in (c.get(f"/documents/referral/{world.referral.id}/slip"), print_slip(c, world)):
         assert resp.status_code == 403
@@ -98,7 +100,7 @@ def test_withdrawn_consent_means_no_slip(world: World, login_as: Any, make: Any)
     assert documents() == []
 
 
-def test_no_consent_to_share_means_no_slip(world: World, login_as: Any, make: Any) -> None:
+def test_no_consent_to_share_means_no_slip(world: World, counselor_client: Any, make: Any) -> None:
     make.consent(world.client, ConsentPurpose.RECORD, shared_fields="full_name")
     make.consent(world.client, ConsentPurpose.REPORTING)
     other = Provider(name="Công an xã", kind=ProviderKind.POLICE, owner_unit_id=world.province.id)
@@ -107,31 +109,31 @@ def test_no_consent_to_share_means_no_slip(world: World, login_as: Any, make: An
     # Consent to share with another provider does not cover this one.
     share_consent(make, world, "full_name,phone", provider_id=other.id)
 
-    resp = print_slip(login_as(world.counselor), world)
+    resp = print_slip(counselor_client, world)
 
     assert resp.status_code == 403
     assert documents() == []
 
 
-def test_newest_consent_governs(world: World, login_as: Any, make: Any) -> None:
+def test_newest_consent_governs(world: World, counselor_client: Any, make: Any) -> None:
     share_consent(make, world, "full_name,phone", given_on=date(2026, 3, 1))
     share_consent(make, world, "address", given_on=date(2026, 5, 1), provider_id=world.provider.id)
 
-    text = pdf_text(print_slip(login_as(world.counselor), world).data)
+    text = pdf_text(print_slip(counselor_client, world).data)
 
     assert squash(CLIENT_ADDRESS) in squash(text)
     assert CLIENT_NAME not in text and CLIENT_PHONE not in text
 
 
 def test_override_gives_a_slip_without_identifying_data(
-    world: World, login_as: Any, make: Any
+    world: World, counselor_client: Any, make: Any
 ) -> None:
     world.referral.consent_override = True
     world.referral.override_reason = "Nguy hiểm tức thời"
     world.referral.override_by_id = world.supervisor.id
     db.session.commit()
 
-    resp = print_slip(login_as(world.counselor), world)
+    resp = print_slip(counselor_client, world)
 
     assert resp.status_code == 200
     text = pdf_text(resp.data)
@@ -152,21 +154,19 @@ def test_override_gives_a_slip_without_identifying_data(
     assert "basis=override" in entry
 
 
-def test_slip_password(world: World, login_as: Any, make: Any) -> None:
+def test_slip_password(world: World, counselor_client: Any, make: Any) -> None:
     share_consent(make, world, "phone")
     password = "phiếu mật 123"
-    resp = print_slip(
-        login_as(world.counselor), world, password=password, password_confirm=password
-    )
+    resp = print_slip(counselor_client, world, password=password, password_confirm=password)
 
     assert PdfReader(BytesIO(resp.data)).is_encrypted
     assert CLIENT_PHONE in pdf_text(resp.data, password=password)
     assert documents()[0].encrypted is True
 
 
-def test_slip_form_says_what_will_be_shared(world: World, login_as: Any, make: Any) -> None:
+def test_slip_form_says_what_will_be_shared(world: World, counselor_client: Any, make: Any) -> None:
     share_consent(make, world, "phone,birth_date")
-    resp = login_as(world.counselor).get(f"/documents/referral/{world.referral.id}/slip")
+    resp = counselor_client.get(f"/documents/referral/{world.referral.id}/slip")
 
     assert resp.status_code == 200
     assert "Phone, Date of birth" in resp.get_data(as_text=True)
