@@ -62,6 +62,10 @@ def create_app(config: type[BaseConfig] | None = None, **overrides: Any) -> Flas
 
     init_errors(app)
 
+    from caseapp.documents.services import shared_renderer
+
+    app.extensions["pdf"] = shared_renderer(ROOT / "templates" / "pdf")
+
     from caseapp.blueprints import register_blueprints
 
     register_blueprints(app)

@@ -25,6 +25,7 @@ BLUEPRINTS: tuple[tuple[str, str | None], ...] = (
     ("caseapp.indicator.routes", None),
     ("caseapp.reports.routes", "/reports"),
     ("caseapp.imports.routes", "/imports"),
+    ("caseapp.documents.routes", "/documents"),
 )
 
 

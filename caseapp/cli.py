@@ -147,6 +147,7 @@ def seed_demo_command() -> None:
 
 def register_cli(app: Flask) -> None:
     from caseapp.backup import backup_command
+    from caseapp.documents.cli import case_pdf_command
     from caseapp.imports.cli import import_records_command
     from caseapp.indicator.cli import indicator_command
     from caseapp.keyrotation import rotate_data_key_command
@@ -156,5 +157,5 @@ def register_cli(app: Flask) -> None:
     for cmd in (init_db_command, create_unit_command, create_user_command, merge_unit_command,
                 verify_audit_command, seed_demo_command, rotate_data_key_command,
                 indicator_command, import_records_command, seed_synthetic_command,
-                backup_command, translate_command):
+                backup_command, translate_command, case_pdf_command):
         app.cli.add_command(cmd)

@@ -30,3 +30,5 @@ class PrintedDocument(db.Model):  # type: ignore[name-defined]
     printed_at: Mapped[datetime]
     sections: Mapped[str] = mapped_column(sa.String(300), default="")
     encrypted: Mapped[bool] = mapped_column(default=False)
+    # The client's name and contact details were printed (not only the case code).
+    identifying: Mapped[bool] = mapped_column(default=False)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0ceb52fc6bdf
+Revision ID: 48889e3348d6
 Revises: 
-Create Date: 2026-11-30 02:39:06.495614
+Create Date: 2026-11-30 02:47:13.889582
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0ceb52fc6bdf'
+revision = '48889e3348d6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -495,6 +495,7 @@ def upgrade():
     sa.Column('printed_at', sa.DateTime(), nullable=False),
     sa.Column('sections', sa.String(length=300), nullable=False),
     sa.Column('encrypted', sa.Boolean(), nullable=False),
+    sa.Column('identifying', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_printed_documents_case_id_cases')),
     sa.ForeignKeyConstraint(['referral_id'], ['referrals.id'], name=op.f('fk_printed_documents_referral_id_referrals')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_printed_documents_unit_id_units')),

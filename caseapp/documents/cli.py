@@ -1,0 +1,88 @@
+"""``flask case-pdf``: print a case summary from the command line, as a given user would."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+
+from caseapp.access import can_see_cases, scoped_cases
+from caseapp.auth.models import User
+from caseapp.cases.models import Case
+from caseapp.db import db
+from caseapp.documents.services import render_document
+from caseapp.documents.summary import (
+    SECTIONS,
+    UnknownSections,
+    case_summary_spec,
+    parse_sections,
+)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("case-pdf")
+@click.argument("case_code")
+@click.option("--user", "username", required=True, help="Print as this user (scope applies).")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write the PDF to.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read a password from standard input and encrypt the PDF with it.",
+)
+@click.option(
+    "--sections",
+    default=None,
+    help=f"Comma-separated sections (default all): {','.join(SECTIONS)}.",
+)
+@with_appcontext
+def case_pdf_command(
+    case_code: str, username: str, out_path: str, password_stdin: bool, sections: str | None
+) -> None:
+    """Render the confidential summary of CASE_CODE as USER would see it."""
+    names = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
+    if sections is not None and not names:
+        _fail(f"--sections is empty. Valid sections: {', '.join(SECTIONS)}.")
+    try:
+        chosen = parse_sections(names)
+    except UnknownSections as exc:
+        _fail(f"Unknown section(s): {', '.join(exc.names)}. Valid sections: {', '.join(SECTIONS)}.")
+        return
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.active:
+        _fail(f"Unknown or inactive user {username!r}.")
+        return
+    if not can_see_cases(user):
+        _fail(f"User {username!r} has no access to case content.")
+    # One message for both: the command must not confirm that a case outside the scope exists.
+    case = db.session.scalar(scoped_cases(user).where(Case.code == case_code))
+    if case is None:
+        _fail(f"No case {case_code!r} in the scope of user {username!r}.")
+        return
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < 8:
+            _fail("The password must have at least 8 characters.")
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        spec = case_summary_spec(case, chosen)
+        pdf = render_document(spec, user=user, password=password)
+    # Owner-only from the first byte: the file is a confidential document.
+    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pdf)
+    click.echo(f"Wrote {spec.title} ({len(pdf)} bytes) to {out_path}.")

@@ -1,0 +1,77 @@
+"""Printing the case summary and referral slips, and tracing a leaked page's document id."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from caseapp.access import get_or_404
+from caseapp.cases.models import Case
+from caseapp.documents.forms import CasePrintForm, LookupForm, SlipPrintForm
+from caseapp.documents.services import DocumentSpec, can_look_up, lookup_document, render_document
+from caseapp.documents.slip import SlipRefused, referral_slip_spec
+from caseapp.documents.summary import SECTIONS, SHAREABLE_LABELS, case_summary_spec
+from caseapp.nav import NavItem, add_nav
+from caseapp.referrals.models import Referral
+
+bp = Blueprint("documents", __name__)
+
+add_nav(NavItem("documents.lookup", _l("Trace a printed document"), ("supervisor", "admin")))
+
+
+def _pdf_response(spec: DocumentSpec, pdf: bytes) -> Response:
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            # The case code is a pseudonym: safe in a file name.
+            "Content-Disposition": f'attachment; filename="{spec.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/case/<int:case_id>/print", methods=["GET", "POST"])
+def print_case(case_id: int) -> Response | str:
+    case = get_or_404(Case, case_id)
+    form = CasePrintForm()
+    if form.validate_on_submit():
+        spec = case_summary_spec(case, form.sections.data, bool(form.identifying.data))
+        pdf = render_document(spec, user=current_user, password=form.chosen_password)
+        return _pdf_response(spec, pdf)
+    return render_template("documents/print_case.html", form=form, case=case)
+
+
+@bp.route("/referral/<int:referral_id>/slip", methods=["GET", "POST"])
+def print_slip(referral_id: int) -> Response | tuple[str, int] | str:
+    referral = get_or_404(Referral, referral_id)
+    case = get_or_404(Case, referral.case_id)
+    form = SlipPrintForm()
+    try:
+        spec = referral_slip_spec(referral, current_user)
+    except SlipRefused:
+        return render_template("documents/slip_refused.html", case=case), 403
+    if form.validate_on_submit():
+        pdf = render_document(spec, user=current_user, password=form.chosen_password)
+        return _pdf_response(spec, pdf)
+    return render_template("documents/print_slip.html", form=form, case=case, spec=spec)
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+def lookup() -> str:
+    if not can_look_up(current_user):
+        abort(404)
+    form = LookupForm()
+    trace = None
+    searched = False
+    if form.validate_on_submit():
+        searched = True
+        trace = lookup_document(form.doc_id.data or "", current_user)
+    return render_template(
+        "documents/lookup.html",
+        form=form,
+        trace=trace,
+        searched=searched,
+        section_labels={**SECTIONS, **SHAREABLE_LABELS},
+    )
