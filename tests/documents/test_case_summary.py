@@ -288,3 +288,10 @@ def test_template_receives_plain_data_only(world: World, app: Any) -> None:
     with app.test_request_context():
         spec = case_summary_spec(world.case, ALL, identifying=True)
     assert plain(dict(spec.context))
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

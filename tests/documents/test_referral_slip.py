@@ -6,6 +6,7 @@ from datetime import date
 from io import BytesIO
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -172,3 +173,10 @@ def test_slip_form_says_what_will_be_shared(world: World, counselor_client: Any,
     assert "Phone, Date of birth" in resp.get_data(as_text=True)
     assert CLIENT_PHONE not in resp.get_data(as_text=True)
     assert documents() == []
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

@@ -47,7 +47,7 @@ def test_tree_shows_units_kinds_dates_merges_and_retirements(admin, tree) -> Non
     for name in ("Tỉnh Một", "Huyện Hai", "Xã Ba", "Xã Bốn", "Phường Năm"):
         assert name in html
     assert "Hội LHPN tỉnh/thành phố" in html  # kind label in Vietnamese, the default
-    assert "merged into Xã Ba on 15/06/2026" in html
+    assert "đã sáp nhập vào Xã Ba ngày 15/06/2026" in html
     assert "from 15/06/2026" in html
     # A is nested inside D's list, B inside A's.
     assert html.index("Huyện Hai") < html.index("Xã Ba") < html.index("Xã Bốn")
@@ -147,7 +147,7 @@ def test_merge_asks_for_confirmation_first(admin, tree) -> None:
     resp = admin.post(f"/units/{b.id}/merge", data={"successor": str(a.id), "on": "15/06/2026"})
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
-    assert "Xã Bốn (B) will be merged into Xã Ba (A) on 15/06/2026" in html
+    assert "Xã Bốn (B) sẽ được sáp nhập vào Xã Ba (A) từ ngày 15/06/2026" in html
     assert 'name="confirm" value="1"' in html
     assert snapshot() == before
     resp = admin.post(f"/units/{b.id}/merge",
@@ -262,3 +262,4 @@ def test_forms_render(admin, tree) -> None:
                 f"/units/{a.id}/retire", f"/units/{a.id}/merge", "/units/kinds",
                 "/units/kinds/commune"):
         assert admin.get(url).status_code == 200, url
+

@@ -154,9 +154,9 @@ def test_retire_is_refused_while_active_units_are_below(make) -> None:
 
 
 def test_retire_date_cannot_precede_activity(make) -> None:
-    u = make.unit("C")  # active from the test clock's today, 15/06/2026
+    u = make.unit("C")  # active since 01/01/2021
     with pytest.raises(UnitError) as err:
-        units.retire_unit(u, date(2026, 6, 1))
+        units.retire_unit(u, date(2020, 12, 31))
     assert err.value.field == "on"
 
 
