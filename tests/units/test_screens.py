@@ -48,7 +48,7 @@ def test_tree_shows_units_kinds_dates_merges_and_retirements(admin, tree) -> Non
         assert name in html
     assert "Hội LHPN tỉnh/thành phố" in html  # kind label in Vietnamese, the default
     assert "đã sáp nhập vào Xã Ba ngày 15/06/2026" in html
-    assert "from 15/06/2026" in html
+    assert "01/01/2021" in html  # active since
     # A is nested inside D's list, B inside A's.
     assert html.index("Huyện Hai") < html.index("Xã Ba") < html.index("Xã Bốn")
 
