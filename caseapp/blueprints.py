@@ -11,3 +11,5 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    from caseapp.referrals.routes import bp as referrals_bp
+    app.register_blueprint(referrals_bp, url_prefix="/referrals")

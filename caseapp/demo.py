@@ -98,6 +98,9 @@ def seed_demo() -> Iterator[str]:
     creds = seed_users()
     db.session.commit()
     # Areas add their demo records here, each safe to re-run.
+    # Case seeding goes here; referrals follow the demo cases.
+    from caseapp.referrals.demo import seed_demo_referrals
+    seed_demo_referrals()
     db.session.commit()
     yield "Demo data is ready. Log in with one of these accounts:"
     for username, _name, role, unit_code in DEMO_USERS:
