@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 
 from caseapp.clock import LOCAL_TZ
 
 
 def get_locale() -> str:
-    lang = session.get("lang")
+    # Services also run from the CLI and tests, where there is no session to ask.
+    lang = session.get("lang") if has_request_context() else None
     if lang in current_app.config["LANGUAGES"]:
         return lang
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Regexp, ValidationError
 
 from caseapp.forms_common import (
@@ -27,6 +28,11 @@ from caseapp.labels import choices
 from caseapp.referrals.models import NotReceivedReason, ProviderKind, Urgency
 
 
+def select_choices(pairs: Any) -> list[SelectChoice]:
+    """Choices as WTForms' SelectChoice (tuples are deprecated and warn)."""
+    return [SelectChoice(value=str(v), label=lbl) for v, lbl in pairs]
+
+
 def _int_or_none(value: Any) -> int | None:
     if value in (None, "", "0", 0):
         return None
@@ -37,11 +43,13 @@ class ReferralForm(FlaskForm):
     service_type_id = SelectField(_l("Service"), coerce=_int_or_none, validators=[required()])
     provider_id = SelectField(_l("Provider from the directory"), coerce=_int_or_none,
                               validate_choice=True)
+    # No optional(): it would stop the chain before the either-or check below.
     provider_name = StringField(_l("Or another provider, by name"),
-                                validators=[optional(), max_length(200)])
+                                validators=[max_length(200)])
     reason = TextAreaField(_l("Reason for the referral"),
                            validators=[required(), max_length(2000)])
-    urgency = SelectField(_l("Urgency"), choices=choices(Urgency), default=Urgency.ROUTINE.value)
+    urgency = SelectField(_l("Urgency"), choices=select_choices(choices(Urgency)),
+                          default=Urgency.ROUTINE.value)
     referred_on = DMYDateField(_l("Referral date"), validators=[required(), not_in_future])
     follow_up_on = DMYDateField(
         _l("Follow-up date"),
@@ -74,8 +82,10 @@ class ReferralForm(FlaskForm):
 class TransitionForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[optional(), max_length(2000)])
     on_date = DMYDateField(_l("Date"), validators=[optional(), not_in_future])
-    not_received_reason = SelectField(_l("Reason"),
-                                      choices=choices(NotReceivedReason, blank=True))
+    not_received_reason = SelectField(
+        _l("Reason"), choices=select_choices(choices(NotReceivedReason, blank=True)),
+        # Only one action uses it; the workflow checks it there and names the field.
+        validate_choice=False)
 
 
 class OverrideForm(FlaskForm):
@@ -100,7 +110,7 @@ class ServiceTypeForm(FlaskForm):
 
 class ProviderForm(FlaskForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
-    kind = SelectField(_l("Kind"), choices=choices(ProviderKind))
+    kind = SelectField(_l("Kind"), choices=select_choices(choices(ProviderKind)))
     owner_unit_id = SelectField(_l("Maintained by unit"), coerce=int)
     service_type_ids = MultiCheckboxField(_l("Services offered"), coerce=int)
     unit_ids = MultiCheckboxField(_l("Areas served"), coerce=int)

@@ -34,6 +34,7 @@ from caseapp.referrals.forms import (
     ReferralForm,
     ServiceTypeForm,
     TransitionForm,
+    select_choices,
 )
 from caseapp.referrals.models import Provider, ProviderKind, Referral, ReferralState, ServiceType
 from caseapp.referrals.sections import register_referral_section
@@ -154,15 +155,16 @@ def high_risk() -> str:
 def _fill_referral_choices(form: ReferralForm, case: Case, service_type_id: int | None,
                            current: Referral | None = None) -> None:
     types = services.active_service_types()
-    form.service_type_id.choices = [("", _l("— choose —"))] + [
-        (str(st.id), service_label(st)) for st in types]
+    form.service_type_id.choices = select_choices(
+        [("", _l("— choose —"))] + [(st.id, service_label(st)) for st in types])
     providers = services.providers_for(case.unit, service_type_id) if service_type_id else []
-    form.provider_id.choices = [("", _l("— none: another provider —"))] + [
-        (str(p.id), f"{p.name} ({label(p.kind)})") for p in providers]
+    pairs: list[tuple[Any, Any]] = [("", _l("— none: another provider —"))]
+    pairs += [(p.id, f"{p.name} ({label(p.kind)})") for p in providers]
     if current is not None and current.provider_id and current.provider_id not in {
             p.id for p in providers} and current.provider is not None:
         # Keep showing the chosen provider; the service refuses it if it no longer fits.
-        form.provider_id.choices.append((str(current.provider_id), current.provider.name))
+        pairs.append((current.provider_id, current.provider.name))
+    form.provider_id.choices = select_choices(pairs)
 
 
 def _service_type_arg(form: ReferralForm) -> int | None:
@@ -343,10 +345,10 @@ def providers() -> str:
 
 def _provider_form(form: ProviderForm, user: User) -> None:
     units = services.units_for_provider_form(user)
-    form.owner_unit_id.choices = [(u.id, f"{u.code} · {u.name}") for u in units]
-    form.unit_ids.choices = [(u.id, f"{u.code} · {u.name}") for u in units]
-    form.service_type_ids.choices = [(st.id, service_label(st))
-                                     for st in services.active_service_types()]
+    form.owner_unit_id.choices = select_choices((u.id, f"{u.code} · {u.name}") for u in units)
+    form.unit_ids.choices = select_choices((u.id, f"{u.code} · {u.name}") for u in units)
+    form.service_type_ids.choices = select_choices(
+        (st.id, service_label(st)) for st in services.active_service_types())
 
 
 @bp.route("/providers/new", methods=["GET", "POST"])
