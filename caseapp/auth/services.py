@@ -39,7 +39,7 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
     username = username.strip()[:64]
     user = db.session.scalar(
         sa.select(User).where(sa.func.lower(User.username) == username.lower())
-        .with_for_update()
+        .with_for_update(of=User)
     )
     t = now()
     reason = ""
