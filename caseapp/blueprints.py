@@ -26,6 +26,7 @@ BLUEPRINTS: tuple[tuple[str, str | None], ...] = (
     ("caseapp.reports.routes", "/reports"),
     ("caseapp.imports.routes", "/imports"),
     ("caseapp.documents.routes", "/documents"),
+    ("caseapp.referrals.routes", "/referrals"),
 )
 
 

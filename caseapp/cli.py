@@ -39,6 +39,8 @@ def init_db_command() -> None:
     from caseapp.dbadmin import upgrade_schema
 
     upgrade_schema()
+    from caseapp.referrals.services import install_service_types
+    install_service_types()
     click.echo("Database schema is up to date.")
 
 

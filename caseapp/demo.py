@@ -104,6 +104,9 @@ def seed_demo() -> Iterator[str]:
     from caseapp.complaints.demo import seed_complaints
 
     seed_complaints()
+    from caseapp.referrals.demo import seed_demo_referrals
+
+    seed_demo_referrals()
     db.session.commit()
     yield "Demo data is ready. Log in with one of these accounts:"
     for username, _name, role, unit_code in DEMO_USERS:

@@ -48,3 +48,12 @@
     document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
   });
 })();
+
+// Referral form: choosing a service reloads the provider list for it.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (select && select.id === "service_type_id" && select.closest(".js-autosubmit")) {
+    var button = select.form && select.form.querySelector("button[name=choose]");
+    if (button) { button.click(); }
+  }
+});

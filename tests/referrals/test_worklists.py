@@ -1,0 +1,177 @@
+"""Worklists and badges on constructed data; query counts do not grow with the data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from caseapp.cases.models import CaseStatus, RiskLevel
+from caseapp.db import db
+from caseapp.referrals import services
+from caseapp.referrals.models import ReferralState as S
+from caseapp.settings.services import set_setting
+
+# The test clock: Monday 15/06/2026 in Vietnam; the week ends on Sunday 21/06.
+D = date
+
+
+def _ids(rows: list[Any]) -> set[int]:
+    return {row.referral.id for row in rows}
+
+
+def test_counselor_lists(world: Any, make: Any) -> None:
+    me = world.counselor
+    ref = world.referral
+    overdue_approved = ref(S.APPROVED, follow_up_on=D(2026, 6, 10))
+    overdue_draft = ref(S.DRAFT, follow_up_on=D(2026, 6, 14))
+    ref(S.RECEIVED, follow_up_on=D(2026, 6, 10), received_on=D(2026, 6, 9))  # done: no alert
+    due_today = ref(S.SUBMITTED, follow_up_on=D(2026, 6, 15))
+    due_sunday = ref(S.ACCEPTED, follow_up_on=D(2026, 6, 21), sent_on=D(2026, 6, 12))
+    ref(S.DRAFT, follow_up_on=D(2026, 6, 22))  # next week
+    ref(S.CANCELLED, follow_up_on=D(2026, 6, 16))
+    no_resp = ref(S.SENT, sent_on=D(2026, 6, 8))  # exactly 7 days
+    ref(S.SENT, sent_on=D(2026, 6, 9))  # 6 days: not yet
+    ref(S.ACCEPTED, sent_on=D(2026, 6, 1))  # answered
+    # A colleague's referral: not mine ...
+    ref(S.DRAFT, follow_up_on=D(2026, 6, 1), created_by_id=world.counselor2.id)
+    # ... unless the case is assigned to me.
+    my_case = make.case(world.a, counselor_id=me.id)
+    assigned = ref(S.SENT, case=my_case, created_by_id=world.counselor2.id,
+                   sent_on=D(2026, 6, 12), follow_up_on=D(2026, 6, 11))
+    # My name on a case of another unit (moved away): outside my scope now.
+    ref(S.DRAFT, case=make.case(world.b), follow_up_on=D(2026, 6, 1))
+
+    assert _ids(services.overdue(me)) == {overdue_approved.id, overdue_draft.id, assigned.id}
+    assert _ids(services.due_this_week(me)) == {due_today.id, due_sunday.id}
+    assert _ids(services.no_response(me)) == {no_resp.id}
+    assert services.count_attention(me) == 4
+    counts = services.my_state_counts(me)
+    assert counts[S.DRAFT] == 2 and counts[S.SENT] == 3 and counts[S.CANCELLED] == 1
+    assert _ids(services.my_referrals(me, S.SENT)) == {no_resp.id, assigned.id,
+                                                        no_resp.id + 1}
+    # The colleague sees her own overdue draft, not mine.
+    assert len(services.overdue(world.counselor2)) == 2  # her draft and the assigned-case one
+
+    # The setting moves the no-response threshold; the clock moves the lists.
+    set_setting("no_response_days", 3)
+    db.session.commit()
+    from flask import g
+
+    g.pop("_settings_cache", None)
+    assert _ids(services.no_response(me)) == {no_resp.id, no_resp.id + 1, assigned.id}
+    world.make  # noqa: B018 (keeps the fixture alive for the clock change below)
+
+
+def test_lists_follow_the_clock(world: Any, app: Any) -> None:
+    r = world.referral(S.APPROVED, follow_up_on=D(2026, 6, 20))
+    me = world.counselor
+    assert _ids(services.due_this_week(me)) == {r.id} and not services.overdue(me)
+    app.config["CLOCK_NOW"] = datetime(2026, 6, 22, 3, 0, tzinfo=UTC)
+    assert _ids(services.overdue(me)) == {r.id} and not services.due_this_week(me)
+
+
+def test_supervisor_review_list(world: Any, make: Any) -> None:
+    sup = world.supervisor
+    theirs = world.referral(S.SUBMITTED)
+    own = world.referral(S.SUBMITTED, created_by_id=sup.id)
+    world.referral(S.APPROVED)
+    world.referral(S.RETURNED)
+    world.referral(S.SUBMITTED, case=make.case(world.b), created_by_id=world.counselor_b.id)
+    sub = make.unit("PA9", parent=world.a)
+    below = world.referral(S.SUBMITTED, case=make.case(sub))
+    assert _ids(services.awaiting_review(sup)) == {theirs.id, below.id}
+    assert services.count_awaiting_review(sup) == 2
+    assert services.awaiting_review(world.counselor) == []
+    set_setting("allow_self_approval", True)
+    db.session.commit()
+    from flask import g
+
+    g.pop("_settings_cache", None)
+    assert _ids(services.awaiting_review(sup)) == {theirs.id, below.id, own.id}
+
+
+def test_high_risk_cases_without_service(world: Any, make: Any) -> None:
+    sup = world.supervisor
+    hi = {"current_risk": RiskLevel.HIGH}
+    nothing = make.case(world.a, **hi)
+    only_failed = make.case(world.a, **hi)
+    world.referral(S.REFUSED, case=only_failed)
+    world.referral(S.CANCELLED, case=only_failed)
+    world.referral(S.NOT_RECEIVED, case=only_failed)
+    only_draft = make.case(world.a, **hi)
+    world.referral(S.DRAFT, case=only_draft)
+    world.referral(S.SUBMITTED, case=only_draft)
+    for state in (S.APPROVED, S.SENT, S.ACCEPTED, S.RECEIVED):
+        world.referral(state, case=make.case(world.a, **hi))
+    make.case(world.a, status=CaseStatus.CLOSED, **hi)
+    make.case(world.a, current_risk=RiskLevel.MEDIUM)
+    make.case(world.b, **hi)
+    in_progress = make.case(world.a, status=CaseStatus.IN_PROGRESS, **hi)
+    expected = {nothing.id, only_failed.id, only_draft.id, in_progress.id}
+    assert {c.id for c in services.high_risk_without_service(sup)} == expected
+    assert services.count_high_risk(sup) == 4
+    assert services.high_risk_without_service(world.counselor) == []
+
+
+def test_badges_show_in_navigation(world: Any, login_as: Any) -> None:
+    world.referral(S.SUBMITTED, follow_up_on=D(2026, 6, 1))
+    world.referral(S.SUBMITTED)
+    html = login_as(world.supervisor).get("/").get_data(as_text=True)
+    assert 'href="/referrals/review"' in html
+    assert 'Referral review</a>' not in html  # it carries a badge
+    assert '<span class="badge">2</span>' in html
+    # Test requests share one application context: forget the previous user.
+    from flask import g
+
+    g.pop("_login_user", None)
+    chtml = login_as(world.counselor).get("/").get_data(as_text=True)
+    assert '/referrals/review' not in chtml
+    assert '<span class="badge">1</span>' in chtml
+
+
+def test_worklist_links_to_the_case_or_referral(world: Any, login_as: Any) -> None:
+    r = world.referral(S.APPROVED, follow_up_on=D(2026, 6, 1))
+    html = login_as(world.counselor).get("/referrals/").get_data(as_text=True)
+    assert world.case.code in html and f"/referrals/{r.id}" in html
+
+
+def _fill(world: Any, n: int) -> None:
+    for i in range(n):
+        case = world.make.case(world.a, current_risk=RiskLevel.HIGH)
+        world.referral(S.SUBMITTED, case=case, follow_up_on=D(2026, 6, 1 + i % 20))
+        world.referral(S.SENT, case=world.case, sent_on=D(2026, 6, 1),
+                       created_by_id=world.supervisor.id,
+                       follow_up_on=D(2026, 6, 16), consent_override=True,
+                       override_by_id=world.supervisor.id,
+                       provider_id=None if i % 2 else world.provider.id,
+                       provider_name="Village clinic" if i % 2 else None)
+
+
+def _fresh_request_state() -> None:
+    """Test requests share the test's application context and session; start each measured
+    request as a real one would: nothing cached, nothing loaded."""
+    from flask import g
+
+    g.pop("_settings_cache", None)
+    db.session.expire_all()
+
+
+@pytest.mark.parametrize("url", ["/referrals/", "/referrals/review", "/referrals/high-risk"])
+def test_worklist_queries_do_not_grow(world: Any, login_as: Any, queries: Any,
+                                      url: str) -> None:
+    c = login_as(world.supervisor)
+    _fill(world, 2)
+    _fresh_request_state()
+    with queries() as few:
+        assert c.get(url).status_code == 200
+    _fill(world, 18)
+    _fresh_request_state()
+    with queries() as many:
+        html = c.get(url).get_data(as_text=True)
+    assert len(few) == len(many)
+    # 20 rows in each list, drawn without a query per row.
+    assert html.count("Open referral") >= 20 or html.count("New referral") >= 20
+    if url == "/referrals/":
+        assert "Village clinic" in html
