@@ -309,6 +309,8 @@ def override(referral_id: int) -> Response | tuple[str, int]:
     _require_case_role()
     referral = get_or_404(Referral, referral_id)
     case = get_case_or_404(referral.case_id)
+    if _user().role != Role.SUPERVISOR:
+        abort(403)  # only a supervisor may override; scope was checked first (404 outside)
     form = OverrideForm()
     if not form.validate():
         return _render_view(referral, case, override_form=form, status=400)

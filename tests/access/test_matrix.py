@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from caseapp.referrals.models import ReferralState
+from caseapp.db import db
+from caseapp.referrals.models import Provider, ProviderKind, ReferralState
 from tests.factories import Factory
 from tests.records.world import World, add_records, build_world
 
@@ -64,12 +65,26 @@ MATRIX: dict[str, dict[str, bool] | str] = {
     "indicator.worklist": SUPERVISORS, "documents.lookup": SUPERVISOR_OR_ADMIN,
     "imports.index": SUPERVISOR_OR_ADMIN, "imports.template": SUPERVISOR_OR_ADMIN,
     "audit.index": SUPERVISOR_OR_ADMIN, "audit.verify": ADMIN,
+    # referrals: the workflow on unit A's referral, worklists, the provider directory
+    "referrals.view": CASE_DATA, "referrals.edit": CASE_DATA, "referrals.act": CASE_DATA,
+    "referrals.new": CASE_DATA, "referrals.override": _only("supervisor_a", "supervisor_p"),
+    "referrals.mine": CASE_WORK, "referrals.review": SUPERVISORS,
+    "referrals.high_risk": SUPERVISORS,
+    "referrals.providers": _only("counselor_a", "supervisor_a", "supervisor_p", "counselor_b",
+                                 "supervisor_b", "admin"),
+    "referrals.provider_edit": SUPERVISOR_OR_ADMIN,
+    "referrals.service_types": ADMIN, "referrals.service_type_edit": ADMIN,
     # administration
     "indicator.settings": ADMIN,
     "units.index": SUPERVISOR_OR_ADMIN,
     "units.detail": _only("supervisor_a", "supervisor_p", "admin"),  # own subtree only
     "units.create": ADMIN, "units.rename": ADMIN, "units.move": ADMIN, "units.retire": ADMIN,
     "units.merge": ADMIN, "units.kinds": ADMIN, "units.edit_kind": ADMIN,
+}
+# Where one endpoint serves several URLs with different rules.
+RULE_MATRIX: dict[str, dict[str, bool]] = {
+    # a provider of unit A is maintained by supervisors above A and by admins
+    "/referrals/providers/<int:provider_id>/edit": _only("supervisor_a", "supervisor_p", "admin"),
 }
 ADMIN_PREFIX = "admin."
 
@@ -92,7 +107,7 @@ def _url(rule: Any, ids: dict[str, int]) -> str:
         if name in ids:
             return str(ids[name])
         if name == "action":
-            return "start"
+            return "submit" if rule.endpoint == "referrals.act" else "start"
         if name == "code":
             return "commune"
         if name == "fmt":
@@ -114,12 +129,16 @@ def matrix_world(make: Factory) -> tuple[World, dict[str, int]]:
     ids = add_records(w)
     referral = make.referral(w.case, ReferralState.DRAFT)
     target = make.user("counselor", w.a, username="matrix.target")
+    provider = Provider(name="Trạm y tế xã A", kind=ProviderKind.HEALTH, owner_unit_id=w.a.id)
+    db.session.add(provider)
+    db.session.commit()
     return w, {
         "case_id": ids["case"], "client_id": w.case.client_id, "incident_id": ids["incident"],
         "measure_id": ids["measure"], "consultation_id": ids["consultation"],
         "consent_id": ids["consent"], "complaint_id": ids["complaint"],
         "attachment_id": ids["attachment"], "referral_id": referral.id,
         "assessment_id": ids["risk"], "user_id": target.id, "unit_id": w.a.id,
+        "provider_id": provider.id, "type_id": referral.service_type_id,
     }
 
 
@@ -134,7 +153,7 @@ def test_access_matrix(app: Flask, login_as: Any,
     destructive = {"attachments.delete"}
     rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint in destructive, r.rule))
     for rule in rules:
-        expected = expected_for(rule.endpoint)
+        expected = RULE_MATRIX.get(rule.rule) or expected_for(rule.endpoint)
         if not isinstance(expected, dict):
             continue
         method = "GET" if "GET" in rule.methods else "POST"
