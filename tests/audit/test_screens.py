@@ -136,3 +136,10 @@ def test_verify_button_reports_intact_and_broken_chain(make, units3, login_as) -
     assert f"broken at entry {target}" in html
     last = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert last.action == "audit_verify" and "result=broken" in last.summary
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

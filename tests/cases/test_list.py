@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
+import pytest
+
 from caseapp.cases.models import CaseCategory, CaseStatus, RiskLevel
 from caseapp.consultations.models import Consultation, ConsultationChannel, ConsultationKind
 from caseapp.db import db
@@ -122,3 +124,10 @@ def test_search_term_never_in_url(org: Org, make, login_as) -> None:
     resp = login_as(org.counselor_a).post("/cases/", data={"q": "Nguyễn Thị Hoa"})
     assert resp.status_code == 200  # rendered in place, no redirect carrying the term
     assert 'value="Nguyễn Thị Hoa"' not in resp.get_data(as_text=True)
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

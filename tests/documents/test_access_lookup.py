@@ -102,3 +102,10 @@ def test_lookup_is_for_supervisors_and_admins(world: World, login_as: Any, who: 
 
     assert c.get("/documents/lookup").status_code == 404
     assert c.post("/documents/lookup", data={"doc_id": doc_id}).status_code == 404
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

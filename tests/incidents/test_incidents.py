@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from caseapp.cases.models import CaseCategory, Incident, Relationship, ViolenceAct
@@ -85,3 +86,10 @@ def test_stale_edit_is_refused_and_input_shown_back(world: World, login_as: Any)
     assert inc.version == v + 1
     (upd,) = audits("incident.update")
     assert "acts" in upd.summary
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

@@ -177,3 +177,10 @@ def test_operational_counts(make, world):
     assert counts["overdue_referrals"] == 1
     assert counts["overdue_consultations"] == 1  # only the latest one on an open case
     assert operational_counts(world["b"])["high_risk"] == 0
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}

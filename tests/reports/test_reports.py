@@ -230,3 +230,10 @@ def test_fixed_query_count_one_vs_five_units(app, make, queries):
                                     channel=ConsultationChannel.ONLINE))
     db.session.commit()
     assert count() == one
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    # These tests compare texts with their English ids; Vietnamese rendering is checked in
+    # tests/foundation/test_translations.py and the browser tests.
+    return {"BABEL_DEFAULT_LOCALE": "en"}
