@@ -70,6 +70,22 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A new, empty database on the backend under test (for migrations, init-db, restore)."""
+    if PG_URL.startswith("postgresql"):
+        name = f"caseapp_empty_{_worker()}_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+
+
 def make_app(database_url: str, **overrides: Any) -> Flask:
     overrides.setdefault("WTF_CSRF_ENABLED", False)
     return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from caseapp.db import db
 from caseapp.units import services as units
 from caseapp.units.models import Unit
 from caseapp.units.tree import merged_ids, subtree_ids
-from tests.conftest import PG_URL, make_app
+from tests.conftest import make_app
 
 PASSWORD = "a long enough passphrase 42"
 
@@ -30,19 +27,6 @@ def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 
 
-@pytest.fixture
-def empty_database_url(tmp_path: Path) -> Iterator[str]:
-    if PG_URL.startswith("postgresql"):
-        name = f"caseapp_cli_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    else:
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
 
 
 def test_init_db_on_an_empty_database(empty_database_url: str) -> None:
