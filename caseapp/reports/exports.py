@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -90,3 +91,19 @@ def to_xlsx(report: ReportData) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def to_pdf(report: ReportData, user: Any, unit_id: int) -> bytes:
+    """The report as a confidential PDF through the one renderer (stamped, recorded)."""
+    from caseapp.documents.models import DocumentKind
+    from caseapp.documents.services import DocumentSpec, render_document
+
+    spec = DocumentSpec(
+        kind=DocumentKind.REPORT,
+        template="report.html",
+        context={"report": report},
+        code=f"{report.unit_code} {report.period.start:%Y-%m-%d}..{report.period.end:%Y-%m-%d}",
+        unit_id=unit_id,
+        audit_note=f"unit={report.unit_code}",
+    )
+    return render_document(spec, user=user)

@@ -31,6 +31,7 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              exports.to_xlsx),
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "pdf": ("application/pdf", None),
 }
 
 
@@ -74,8 +75,12 @@ def export(fmt: str) -> Response:
     report = build_report(unit, period, current_user)
     if form.suppress.data:
         report = suppress_small_cells(report)
-    mimetype, render = FORMATS[fmt]
-    body = render(report)
+    if fmt == "pdf":
+        body = exports.to_pdf(report, current_user, unit.id)
+        mimetype = "application/pdf"
+    else:
+        mimetype, render = FORMATS[fmt]
+        body = render(report)
     record("report_export", object_type="unit", object_id=unit.id, unit_id=unit.id,
            summary=f"unit={unit.code} from={period.start.isoformat()} "
                    f"to={period.end.isoformat()} format={fmt} "

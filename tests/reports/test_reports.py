@@ -237,3 +237,27 @@ def app_overrides() -> dict[str, object]:
     # These tests compare texts with their English ids; Vietnamese rendering is checked in
     # tests/foundation/test_translations.py and the browser tests.
     return {"BABEL_DEFAULT_LOCALE": "en"}
+
+
+def test_pdf_export_holds_the_tables_stamped_and_recorded(make, login_as, world):
+    from pypdf import PdfReader
+
+    from caseapp.documents.models import DocumentKind, PrintedDocument
+
+    user = make.user("statistics", unit=world["root"], full_name="Võ Thị Thống Kê")
+    c = login_as(user)
+    resp = c.get("/reports/export/pdf?unit=P&kind=quarter&year=2026&number=1")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(resp.data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "New cases by category" in text and "Domestic violence" in text
+    assert "Access to services by unit" in text
+    for page in reader.pages:
+        page_text = page.extract_text()
+        assert "MẬT" in page_text and "Võ Thị Thống Kê" in page_text
+    doc = db.session.scalar(sa.select(PrintedDocument))
+    assert doc.kind == DocumentKind.REPORT and doc.user_id == user.id
+    assert doc.unit_id == world["root"].id
+    exports = db.session.scalars(
+        sa.select(AuditEntry.summary).where(AuditEntry.action == "report_export")).all()
+    assert exports and exports[-1].endswith("format=pdf suppressed=no")
