@@ -27,6 +27,7 @@ BLUEPRINTS: tuple[tuple[str, str | None], ...] = (
     ("caseapp.imports.routes", "/imports"),
     ("caseapp.documents.routes", "/documents"),
     ("caseapp.referrals.routes", "/referrals"),
+    ("caseapp.settings.routes", "/settings"),
 )
 
 

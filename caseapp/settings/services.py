@@ -50,3 +50,19 @@ def set_setting(key: str, value: Any) -> None:
         row.value = text
     if has_app_context():
         g.pop("_settings_cache", None)
+
+
+WORK_RULES = ("complaint_deadline_days", "holidays", "allow_self_approval",
+              "skip_review_for_union_service", "no_response_days", "mfa_required_roles")
+
+
+def update_work_rules(values: dict[str, Any]) -> list[str]:
+    """Stage the changed work rules with one audit entry naming them; the caller commits."""
+    from caseapp.audit.services import record
+
+    changed = [k for k in WORK_RULES if k in values and values[k] != get_setting(k)]
+    for key in changed:
+        set_setting(key, values[key])
+    if changed:
+        record("settings_change", object_type="settings", summary="keys=" + ",".join(changed))
+    return changed

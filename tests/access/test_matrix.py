@@ -75,7 +75,7 @@ MATRIX: dict[str, dict[str, bool] | str] = {
     "referrals.provider_edit": SUPERVISOR_OR_ADMIN,
     "referrals.service_types": ADMIN, "referrals.service_type_edit": ADMIN,
     # administration
-    "indicator.settings": ADMIN,
+    "indicator.settings": ADMIN, "settings.work_rules": ADMIN,
     "units.index": SUPERVISOR_OR_ADMIN,
     "units.detail": _only("supervisor_a", "supervisor_p", "admin"),  # own subtree only
     "units.create": ADMIN, "units.rename": ADMIN, "units.move": ADMIN, "units.retire": ADMIN,
