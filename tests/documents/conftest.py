@@ -11,7 +11,6 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from flask import g
 from pypdf import PdfReader
 
 from caseapp.auth.models import Role, User
@@ -276,19 +275,6 @@ def world(make: Factory) -> World:
     )
 
 
-@pytest.fixture
-def login_as(login_as: Any) -> Any:
-    """The shared login_as, safe for switching users within one test.
-
-    The app fixture keeps one app context pushed, so every request shares ``g`` and
-    Flask-Login's cached user would carry over from one test client to the next.
-    """
-
-    def _login(user: Any) -> Any:
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
 
 
 @pytest.fixture

@@ -1,3 +1,3 @@
 """The case-records fixtures."""
 
-from tests.records.world import _user_per_request, world  # noqa: F401
+from tests.records.world import world  # noqa: F401

@@ -59,17 +59,6 @@ def build_world(make: Any) -> World:
     )
 
 
-@pytest.fixture(autouse=True)
-def _user_per_request(app: Any) -> None:
-    """The test's app context stays pushed, so Flask reuses its ``g`` for every request and
-    Flask-Login would keep the first user loaded. Drop it so each request loads its own."""
-    from flask import g
-
-    def _drop() -> None:
-        for key in ("_login_user", "session_row", "_settings_cache"):
-            g.pop(key, None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, _drop)
 
 
 @pytest.fixture
