@@ -63,10 +63,13 @@ def _schema(database_url: str) -> str:
 
 
 def _empty_all_tables() -> None:
+    # DELETE, not TRUNCATE: a test leaves a handful of rows, and PostgreSQL's TRUNCATE costs
+    # a file swap per table (hundreds of milliseconds for the whole schema) where DELETE of a
+    # few rows costs almost nothing. One round trip for all tables.
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        statements = "; ".join(f'DELETE FROM "{t.name}"' for t in tables)
+        db.session.connection().exec_driver_sql(statements)
     else:
         for t in tables:
             db.session.execute(t.delete())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import date
 from typing import Any
+
+from flask import current_app
 
 from caseapp.auth.models import Role, User
 from caseapp.auth.passwords import hash_password
@@ -16,6 +19,17 @@ from caseapp.units import services as units
 from caseapp.units.models import Unit
 
 _seq = itertools.count(1)
+
+
+def _password_hash(password: str) -> str:
+    # Hashing is deliberately slow; tests create many users with the same few passwords.
+    params = tuple(sorted(current_app.config["PASSWORD_HASH_PARAMS"].items()))
+    return _cached_hash(password, params)
+
+
+@functools.cache
+def _cached_hash(password: str, _params: tuple[tuple[str, int], ...]) -> str:
+    return hash_password(password)
 
 
 class Factory:
@@ -40,7 +54,7 @@ class Factory:
             full_name=kw.pop("full_name", "Nguyễn Thị Test"),
             role=role,
             unit_id=unit.id,
-            password_hash=hash_password(kw.pop("password", self.PASSWORD)),
+            password_hash=_password_hash(kw.pop("password", self.PASSWORD)),
             **kw,
         )
         db.session.add(user)

@@ -92,7 +92,7 @@ def delete(attachment_id: int) -> Any:
     db.session.commit()
     flash(_("The file was deleted."), "success")
     if case_id:
-        return redirect(f"/cases/{case_id}#attachments")
+        return redirect(url_for("cases.view", case_id=case_id, _anchor="attachments"))
     return redirect(url_for("complaints.view", complaint_id=complaint_id))
 
 

@@ -131,10 +131,12 @@ def _unused_document_id() -> str:
             return doc_id
 
 
-def render_document(spec: DocumentSpec, *, user: User, password: str | None = None) -> bytes:
+def render_document(spec: DocumentSpec, *, user: User, password: str | None = None,
+                    commit: bool = True) -> bytes:
     """Render, then record the printed document and its audit entry, and commit.
 
     The password is handed to the encryption and nowhere else: not stored, not logged.
+    ``commit=False`` leaves the commit to a caller that records more in the same transaction.
     """
     doc_id = _unused_document_id()
     printed_at = now()
@@ -175,7 +177,8 @@ def render_document(spec: DocumentSpec, *, user: User, password: str | None = No
         summary=" ".join(words),
         user=user,
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return pdf
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
 
@@ -76,8 +77,8 @@ def enum_select(label: Any, enum_cls: Any, *, required_: bool = False,
 
 
 def case_page_url(case: Case, anchor: str = "") -> str:
-    """The case page (served by the cases area at /cases/<id>), optionally at a section."""
-    return f"/cases/{case.id}" + (f"#{anchor}" if anchor else "")
+    """The case page, optionally at a section."""
+    return url_for("cases.view", case_id=case.id, _anchor=anchor or None)
 
 
 def audit_view(object_type: str, object_id: int, case: Case) -> None:

@@ -19,8 +19,9 @@ from caseapp.access import case_unit_ids
 from caseapp.audit.services import record
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case
-from caseapp.clients.models import Consent, ConsentPurpose
+from caseapp.clients.models import ConsentPurpose
 from caseapp.clock import now, today
+from caseapp.consents.services import active_consent
 from caseapp.db import db
 from caseapp.referrals.models import (
     NotReceivedReason,
@@ -112,22 +113,11 @@ def has_share_consent(client_id: int, provider_id: int | None) -> bool:
     """An active consent to share with this provider, or with any provider.
 
     An off-directory provider (``provider_id`` None) is covered only by consent for any
-    provider: a consent naming another organisation says nothing about this one.
+    provider: a consent naming another organisation says nothing about this one. The rule
+    lives in ``consents.services.active_consent`` so the referral gate and the referral slip
+    can never disagree.
     """
-    provider_match = (
-        Consent.provider_id.is_(None)
-        if provider_id is None
-        else sa.or_(Consent.provider_id.is_(None), Consent.provider_id == provider_id)
-    )
-    found = db.session.scalar(
-        sa.select(Consent.id).where(
-            Consent.client_id == client_id,
-            Consent.purpose == ConsentPurpose.SHARE,
-            Consent.withdrawn_on.is_(None),
-            provider_match,
-        ).limit(1)
-    )
-    return found is not None
+    return active_consent(client_id, ConsentPurpose.SHARE, provider_id) is not None
 
 
 def consent_satisfied(referral: Referral, client_id: int) -> bool:

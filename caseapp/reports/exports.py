@@ -94,7 +94,8 @@ def to_xlsx(report: ReportData) -> bytes:
 
 
 def to_pdf(report: ReportData, user: Any, unit_id: int) -> bytes:
-    """The report as a confidential PDF through the one renderer (stamped, recorded)."""
+    """The report as a confidential PDF through the one renderer (stamped, recorded; the caller
+    commits)."""
     from caseapp.documents.models import DocumentKind
     from caseapp.documents.services import DocumentSpec, render_document
 
@@ -106,4 +107,5 @@ def to_pdf(report: ReportData, user: Any, unit_id: int) -> bytes:
         unit_id=unit_id,
         audit_note=f"unit={report.unit_code}",
     )
-    return render_document(spec, user=user)
+    # The export route records the export and commits both entries as one transaction.
+    return render_document(spec, user=user, commit=False)

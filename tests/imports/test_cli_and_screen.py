@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask
 
 from caseapp.cases.models import Case, CaseCategory
 from caseapp.clients.models import Client, Sex
@@ -63,17 +63,6 @@ def test_cli_refuses_users_who_may_not_import(app: Flask, world: World,
     assert counts()["cases"] == 0
 
 
-def fresh(login_as: Any) -> Any:
-    """The test's app context is shared by its requests, so Flask-Login's per-request user
-    cache in ``g`` would carry the first user into the next login; drop it first."""
-
-    def _login(user: Any) -> Any:
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
-
-
 def upload(client: Any, **files: bytes | bool) -> Any:
     data: dict[str, Any] = {}
     for name, content in files.items():
@@ -85,7 +74,6 @@ def upload(client: Any, **files: bytes | bool) -> Any:
 
 
 def test_screen_only_for_supervisors_and_admins(world: World, login_as: Any) -> None:
-    login_as = fresh(login_as)
     for user in (world.counselor, world.statistics):
         c = login_as(user)
         assert c.get("/imports/").status_code == 404

@@ -122,10 +122,6 @@ def test_badges_show_in_navigation(world: Any, login_as: Any) -> None:
     assert 'href="/referrals/review"' in html
     assert 'Referral review</a>' not in html  # it carries a badge
     assert '<span class="badge">2</span>' in html
-    # Test requests share one application context: forget the previous user.
-    from flask import g
-
-    g.pop("_login_user", None)
     chtml = login_as(world.counselor).get("/").get_data(as_text=True)
     assert '/referrals/review' not in chtml
     assert '<span class="badge">1</span>' in chtml
