@@ -9,6 +9,7 @@ so exact lookups never decrypt every row.
 from __future__ import annotations
 
 import base64
+import binascii
 import hmac
 import os
 import re
@@ -105,12 +106,10 @@ class Keyring:
         aad = self.current_id.encode()
         prefix = self.current_id + ":"
         nonces = os.urandom(12 * len(values))
-        b64 = base64.b64encode
-        out = []
-        for i, data in enumerate(values):
-            nonce = nonces[12 * i:12 * i + 12]
-            out.append(prefix + b64(nonce + seal(nonce, data, aad)).decode())
-        return out
+        b64 = binascii.b2a_base64
+        return [prefix + b64(nonce + seal(nonce, data, aad), newline=False).decode()
+                for nonce, data in zip((nonces[i:i + 12] for i in range(0, len(nonces), 12)),
+                                       values, strict=True)]
 
     def decrypt(self, token: str) -> str:
         key_id, _, b64 = token.partition(":")

@@ -1,6 +1,6 @@
 """Rows of synthetic clients with their cases, incidents, consultations and referrals.
 
-Everything random is drawn from one ``random.Random`` in bulk (``choices(k=...)``) in a
+Everything random is drawn from one ``random.Random`` in bulk (``Table.draw``) in a
 fixed order, so a seed always gives the same data. Dates are day numbers into a table of
 ISO strings, so no date object is built per row. Encrypted columns hold real AES-GCM
 tokens, one per value, under the instance's keyring.
@@ -9,13 +9,16 @@ tokens, one per value, under the instance's keyring.
 from __future__ import annotations
 
 import random
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from caseapp.crypto import Keyring, name_index, phone_index
 from caseapp.synthetic import distributions as d
+from caseapp.synthetic.distributions import Table
 
 Row = tuple[str | None, ...]
 # (client id, detection day, unit id, unit code, age): one case to open for a client.
@@ -23,6 +26,19 @@ Intake = tuple[int, int, str, str, int]
 # (case id, detection day, category)
 CaseRef = tuple[int, int, str]
 VICTIM_CATEGORIES = frozenset({"dv", "trafficking"})
+T = TypeVar("T")
+
+FAMILY, MIDDLE, GIVEN = (Table.uniform(x) for x in (d.FAMILY, d.MIDDLE, d.GIVEN))
+DESTINATION = Table.uniform(d.DESTINATION)
+INTERPRETER = Table([(True, d.KHMER_INTERPRETER_SHARE), (False, 1 - d.KHMER_INTERPRETER_SHARE)])
+# Days between events, uniform over plausible spans.
+GAP = Table.uniform(range(30, 400))  # a client's second case comes months later
+INCIDENT_BEFORE = Table.uniform(range(60))  # incidents precede detection
+CONSULTATION_AFTER = Table.uniform(range(90))
+REFERRAL_DELAY = Table.uniform(range(30))
+ANSWER_DELAY = Table.uniform(range(1, 10))  # the provider accepts, refuses or serves
+RECEIPT_DELAY = Table.uniform(range(30))
+_TABLES: dict[int, Table[Any]] = {}  # the pair lists of ``distributions`` as tables
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "clients": ("id", "code", "unit_id", "full_name", "name_bidx", "phone", "phone_bidx",
@@ -84,17 +100,21 @@ class RowBuilder:
                  null: str | None, false: str, true: str) -> None:
         self.rng = rng
         self.ring = ring
-        self.units = [(str(uid), code) for uid, code in case_units]
-        self.services = [str(s) for s in service_ids]
+        self.units = Table.uniform([(str(uid), code) for uid, code in case_units])
+        self.services = Table.uniform([str(s) for s in service_ids])
         self.cal = calendar
+        self.detected_ago = Table.uniform(range(calendar.span))
         self.ids = ids
         self.created = created_at
         self.null, self.false, self.true = null, false, true
         # About 2,500 distinct names: their blind indexes are worth remembering.
         self.name_index = lru_cache(maxsize=None)(lambda n: name_index(n, ring))
 
-    def _draw(self, pairs: Sequence[tuple[object, float]], k: int) -> list:  # type: ignore[type-arg]
-        return self.rng.choices(d.values(pairs), cum_weights=d.cumulative(pairs), k=k)
+    def _draw(self, pairs: Sequence[tuple[T, float]], k: int) -> list[T]:
+        table = _TABLES.get(id(pairs))
+        if table is None:
+            table = _TABLES[id(pairs)] = Table(pairs)
+        return table.draw(self.rng, k)
 
     def batch(self, n: int) -> Batch:
         out = Batch()
@@ -108,16 +128,15 @@ class RowBuilder:
     def _clients(self, n: int, out: Batch) -> list[Intake]:
         """Client rows; returns one intake per case to open for them."""
         rng, cal, null = self.rng, self.cal, self.null
-        units = rng.choices(self.units, k=n)
-        names = [f"{a} {b} {c}" for a, b, c in zip(rng.choices(d.FAMILY, k=n),
-                                                    rng.choices(d.MIDDLE, k=n),
-                                                    rng.choices(d.GIVEN, k=n), strict=True)]
-        phones = [f"09{x:08d}" for x in rng.choices(range(10**8), k=n)]
-        detected = [cal.today - x for x in rng.choices(range(cal.span), k=n)]
+        units = self.units.draw(rng, n)
+        names = [f"{a} {b} {c}" for a, b, c in zip(FAMILY.draw(rng, n), MIDDLE.draw(rng, n),
+                                                    GIVEN.draw(rng, n), strict=True)]
+        phones = [f"09{x % 10**8:08d}" for x in array("I", rng.randbytes(4 * n))]
+        detected = [cal.today - x for x in self.detected_ago.draw(rng, n)]
         ages = self._draw(d.AGE, n)
         sexes = self._draw(d.SEX, n)
         ethnicities = self._draw(d.ETHNICITY, n)
-        interpreter = [rng.random() < d.KHMER_INTERPRETER_SHARE for _ in range(n)]
+        interpreter = INTERPRETER.draw(rng, n)
         n_cases = self._draw(d.CASES_PER_CLIENT, n)
         enc_names = self.ring.encrypt_many(names)
         enc_phones = self.ring.encrypt_many(phones)
@@ -148,7 +167,7 @@ class RowBuilder:
         risks = self._draw(d.RISK, m)
         channels = self._draw(d.INTAKE_CHANNEL, m)
         sources = self._draw(d.REFERRING_SOURCE, m)
-        gaps = rng.choices(range(30, 400), k=m)  # a second case comes months later
+        gaps = GAP.draw(rng, m)
         summaries = self.ring.encrypt_many([d.SUMMARY] * m)
 
         rows = out.rows["cases"]
@@ -180,8 +199,8 @@ class RowBuilder:
         gbv = self._draw(d.GBV_TYPE, k)
         purposes = self._draw(d.TRAFFICKING_PURPOSE, k)
         scopes = self._draw(d.TRAFFICKING_SCOPE, k)
-        destinations = rng.choices(d.DESTINATION, k=k)
-        before = rng.choices(range(0, 60), k=k)  # incidents precede detection
+        destinations = DESTINATION.draw(rng, k)
+        before = INCIDENT_BEFORE.draw(rng, k)
         narratives = self.ring.encrypt_many([d.NARRATIVE] * k)
 
         rows = out.rows["incidents"]
@@ -208,7 +227,7 @@ class RowBuilder:
         kinds = self._draw(d.CONSULTATION_KIND, k)
         channels = self._draw(d.CONSULTATION_CHANNEL, k)
         minutes = self._draw(d.CONSULTATION_MINUTES, k)
-        after = rng.choices(range(0, 90), k=k)
+        after = CONSULTATION_AFTER.draw(rng, k)
         notes = self.ring.encrypt_many([d.NOTES] * k)
 
         rows = out.rows["consultations"]
@@ -232,10 +251,10 @@ class RowBuilder:
         states = self._draw(d.REFERRAL_STATES, k)
         urgency = self._draw(d.URGENCY, k)
         reasons = self._draw(d.NOT_RECEIVED_REASON, k)
-        services = rng.choices(self.services, k=k)
-        delay = rng.choices(range(0, 30), k=k)
-        answer = rng.choices(range(1, 10), k=k)
-        receipt = rng.choices(range(0, 30), k=k)
+        services = self.services.draw(rng, k)
+        delay = REFERRAL_DELAY.draw(rng, k)
+        answer = ANSWER_DELAY.draw(rng, k)
+        receipt = RECEIPT_DELAY.draw(rng, k)
 
         rows = out.rows["referrals"]
         ids = iter(self.ids.take("referrals", k))
