@@ -64,9 +64,6 @@ TABLES = tuple(COLUMNS)  # in foreign-key order
 class Batch:
     rows: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in TABLES})
 
-    def count(self, table: str) -> int:
-        return len(self.rows[table])
-
 
 class Calendar:
     """Day numbers 0..today for the span of years, with their text forms."""
