@@ -27,7 +27,7 @@ def seed_synthetic_command(provinces: int, clients: int, years: int, seed: int) 
         def finishing() -> None:
             nonlocal stored
             stored = time.perf_counter()
-            click.echo(" rows stored; building indexes and statistics", err=True)
+            click.echo("\nRows stored; building indexes and statistics.", err=True)
 
         counts = generate(provinces, clients, years, seed,
                           Progress(clients, bar.update, finishing=finishing))
