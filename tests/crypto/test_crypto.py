@@ -44,3 +44,20 @@ def test_blind_index_is_keyed() -> None:
     b = Keyring.parse(new_data_key_entry("k1"))
     assert a.blind_index("name:hoa") == a.blind_index("name:hoa")
     assert a.blind_index("name:hoa") != b.blind_index("name:hoa")
+
+
+def test_blind_index_values_stay_stable() -> None:
+    # Stored indexes must keep matching: a known answer for a fixed key.
+    ring = Keyring.parse("k1:" + "A" * 43 + "=")
+    assert ring.blind_index("name:nguyen thi hoa") == (
+        "720771eb5f0fead2539c100343fe2abd5f83ca5c5c528fdbcca7299839f6e564")
+
+
+def test_bulk_encryption_gives_ordinary_tokens_with_fresh_nonces() -> None:
+    ring = Keyring.parse(f"{new_data_key_entry('k2')},{new_data_key_entry('k1')}")
+    texts = ["Nguyễn Thị Hoa", "0912345678", "Nguyễn Thị Hoa", ""]
+    tokens = ring.encrypt_many(texts)
+    assert [ring.decrypt(t) for t in tokens] == texts
+    assert all(t.startswith("k2:") for t in tokens)
+    assert tokens[0] != tokens[2]  # same text, different nonce
+    assert "Hoa" not in tokens[0]
