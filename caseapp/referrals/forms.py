@@ -101,8 +101,8 @@ class ServiceTypeForm(FlaskForm):
     ])
     label_vi = StringField(_l("Vietnamese label"), validators=[required(), max_length(200)])
     label_en = StringField(_l("English label"), validators=[required(), max_length(200)])
-    counts_toward_indicator = BooleanField(_l("Counts toward the 80% indicator"),
-                                           default=True)
+    counts_toward_indicator = BooleanField(
+        _l("Counts toward the %(target)s indicator", target="80%"), default=True)
     sort = IntegerField(_l("Order"), default=100, validators=[
         optional(), NumberRange(min=0, max=100000, message=_l("Enter a number from 0."))])
     active = BooleanField(_l("In use (untick to retire)"), default=True)

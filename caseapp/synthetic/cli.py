@@ -4,7 +4,9 @@ import sys
 import time
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from caseapp.db import db
 
@@ -18,7 +20,15 @@ from caseapp.db import db
 def seed_synthetic_command(provinces: int, clients: int, years: int, seed: int) -> None:
     """Generate fictional data at scale (units, clients, cases, incidents, consultations,
     referrals in every state, merged units) for benchmarks. About 1.2 cases per client."""
+    from caseapp.clients.models import Client
     from caseapp.synthetic.generate import Progress, generate
+
+    # Fictional clients mixed into real ones would count in the indicator and the reports,
+    # and the load sets the tables' indexes aside: only a database without clients will do.
+    if db.session.scalar(sa.select(Client.id).limit(1)) is not None:
+        raise click.ClickException(_(
+            "This database already holds clients. Synthetic data is loaded only into a "
+            "database without clients (a benchmark database)."))
 
     started = time.perf_counter()
     stored = started

@@ -165,3 +165,12 @@ def test_a_failed_load_leaves_no_rows_and_every_index(app: Flask) -> None:
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Client)) == 0
     assert _schema_of(TABLES) == schema_before
+
+
+def test_seed_synthetic_refuses_a_database_that_holds_clients(app: Flask, make: Factory) -> None:
+    unit = make.unit()
+    make.client(unit)
+    result = app.test_cli_runner().invoke(
+        args=["seed-synthetic", "--provinces", "1", "--clients", "10"])
+    assert result.exit_code != 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Client)) == 1
