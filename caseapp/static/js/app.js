@@ -43,9 +43,31 @@
     });
   }
 
+  // A table wider than the screen scrolls inside its wrapper; keyboard users can scroll it
+  // only if the wrapper takes focus. Only wrappers that actually overflow become tab stops,
+  // named after their table's caption (or a generic name from the page) so a screen reader
+  // says what they hold.
+  function updateScrollableTables() {
+    var generic = document.documentElement.getAttribute("data-scroll-table-label") || "";
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        var caption = wrap.querySelector("caption");
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", (caption && caption.textContent.trim()) || generic);
+      } else if (wrap.hasAttribute("tabindex")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-datepicker]").forEach(enhanceDateField);
     document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
+    updateScrollableTables();
+    window.addEventListener("resize", updateScrollableTables);
   });
 })();
 
