@@ -21,7 +21,10 @@ def log_in(page: Any, base: str, username: str, checks: PageChecks | None = None
 
 
 def nav(page: Any, name: str) -> None:
-    """Follow an entry of the main navigation (on a phone it scrolls sideways)."""
+    """Follow an entry of the main navigation, unfolding the menu first on a phone."""
+    toggle = page.get_by_role("button", name="Trình đơn")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
         "link", name=name).click()
 

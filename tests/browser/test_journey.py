@@ -64,6 +64,7 @@ def _record_incident(page: Any, checks: PageChecks) -> None:
     page.get_by_role("link", name="Thêm vụ việc").click()
     checks(page, "new incident")
     page.get_by_label("Ngày xảy ra vụ việc").fill("08/06/2026")
+    page.get_by_label("Nơi xảy ra").select_option(label="Tại nhà")
     page.get_by_label("Đánh đập, hành hạ, gây thương tích").check()
     page.get_by_label("Quan hệ với thân chủ").first.select_option(label="Chồng")
     page.get_by_role("button", name="Lưu", exact=True).click()
@@ -71,6 +72,7 @@ def _record_incident(page: Any, checks: PageChecks) -> None:
     section = page.locator("#incidents")
     assert "08/06/2026" in section.inner_text()
     assert "Chồng" in section.inner_text()
+    assert "Tại nhà" in section.inner_text()
 
 
 def _assess_risk(page: Any, checks: PageChecks) -> None:

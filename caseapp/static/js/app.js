@@ -63,7 +63,24 @@
     });
   }
 
+  // The main menu folds behind a button on narrow screens (the CSS hides a folded menu only
+  // there), so a phone shows the page first, not a screenful of links.
+  function enhanceNavToggle(button) {
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) { return; }
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("folded", !open);
+    }
+    button.hidden = false;
+    set(false);
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".nav-toggle").forEach(enhanceNavToggle);
     document.querySelectorAll("input[data-datepicker]").forEach(enhanceDateField);
     document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
     updateScrollableTables();
