@@ -20,13 +20,17 @@ def log_in(page: Any, base: str, username: str, checks: PageChecks | None = None
     page.wait_for_url(base + "/")
 
 
-def nav(page: Any, name: str) -> None:
-    """Follow an entry of the main navigation, unfolding the menu first on a phone."""
+def main_nav(page: Any) -> Any:
+    """The main navigation, unfolded first on a phone."""
     toggle = page.get_by_role("button", name="Trình đơn")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name=name).click()
+    return page.get_by_role("navigation", name="Điều hướng chính")
+
+
+def nav(page: Any, name: str) -> None:
+    """Follow an entry of the main navigation."""
+    main_nav(page).get_by_role("link", name=name).click()
 
 
 def flash_text(page: Any) -> str:
