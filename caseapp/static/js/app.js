@@ -45,16 +45,24 @@
 
   // A table wider than the screen scrolls inside its wrapper; keyboard users can scroll it
   // only if the wrapper takes focus. Only wrappers that actually overflow become tab stops,
-  // named after their table's caption (or a generic name from the page) so a screen reader
-  // says what they hold.
-  function updateScrollableTables() {
+  // named after their table's caption or their section's heading, plus a word that it
+  // scrolls, so a screen reader says what they hold and no two regions share a name.
+  function tableName(wrap) {
     var generic = document.documentElement.getAttribute("data-scroll-table-label") || "";
+    var caption = wrap.querySelector("caption");
+    var section = wrap.closest("section");
+    var heading = section && section.querySelector("h2, h3");
+    var what = (caption && caption.textContent) || (heading && heading.textContent) || "";
+    what = what.trim().replace(/\s+/g, " ");
+    return what ? what + ": " + generic : generic;
+  }
+
+  function updateScrollableTables() {
     document.querySelectorAll(".table-wrap").forEach(function (wrap) {
       if (wrap.scrollWidth > wrap.clientWidth) {
-        var caption = wrap.querySelector("caption");
         wrap.tabIndex = 0;
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", (caption && caption.textContent.trim()) || generic);
+        wrap.setAttribute("aria-label", tableName(wrap));
       } else if (wrap.hasAttribute("tabindex")) {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
