@@ -89,7 +89,7 @@ _PAIRS: list[tuple[enum.Enum, object]] = [
     (RiskLevel.LOW, _l("Low risk")),
     (RiskLevel.MEDIUM, _l("Medium risk")),
     (RiskLevel.HIGH, _l("High risk")),
-    (PlaceType.HOME, _l("Home")),
+    (PlaceType.HOME, _l("At home")),
     (PlaceType.WORKPLACE, _l("Workplace")),
     (PlaceType.PUBLIC, _l("Public place")),
     (PlaceType.ONLINE, _l("Online")),

@@ -16,6 +16,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    flash,
     g,
     has_request_context,
     redirect,
@@ -23,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 
@@ -191,6 +193,10 @@ def init_security(app: Flask) -> None:
         if endpoint in PUBLIC_ENDPOINTS:
             return None
         if not current_user.is_authenticated:
+            if g.get("session_expired"):
+                # Said plainly, so the user does not take the login page for a fault or
+                # think someone logged her out.
+                flash(_("Your session has expired. Log in again to continue."), "info")
             return redirect(url_for("auth.login"))
         row = current_session_row()
         user = current_user

@@ -43,9 +43,56 @@
     });
   }
 
+  // A table wider than the screen scrolls inside its wrapper; keyboard users can scroll it
+  // only if the wrapper takes focus. Only wrappers that actually overflow become tab stops,
+  // named after their table's caption or their section's heading, plus a word that it
+  // scrolls, so a screen reader says what they hold and no two regions share a name.
+  function tableName(wrap) {
+    var generic = document.documentElement.getAttribute("data-scroll-table-label") || "";
+    var caption = wrap.querySelector("caption");
+    var section = wrap.closest("section");
+    var heading = section && section.querySelector("h2, h3");
+    var what = (caption && caption.textContent) || (heading && heading.textContent) || "";
+    what = what.trim().replace(/\s+/g, " ");
+    return what ? what + ": " + generic : generic;
+  }
+
+  function updateScrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", tableName(wrap));
+      } else if (wrap.hasAttribute("tabindex")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  // The main menu folds behind a button on narrow screens (the CSS hides a folded menu only
+  // there), so a phone shows the page first, not a screenful of links.
+  function enhanceNavToggle(button) {
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) { return; }
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("folded", !open);
+    }
+    button.hidden = false;
+    set(false);
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".nav-toggle").forEach(enhanceNavToggle);
     document.querySelectorAll("input[data-datepicker]").forEach(enhanceDateField);
     document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
+    updateScrollableTables();
+    window.addEventListener("resize", updateScrollableTables);
   });
 })();
 
