@@ -9,6 +9,7 @@ from flask import Flask, g, render_template
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from caseapp.db import db
@@ -37,6 +38,14 @@ def init_errors(app: Flask) -> None:
         # The page must render without the database: no user lookup, no navigation badges.
         g._login_user = AnonymousUserMixin()
         return render_template("errors/error.html", code=503, kind="unavailable"), 503
+
+    @app.errorhandler(StaleDataError)
+    def _conflict(_e: StaleDataError) -> tuple[str, int]:
+        # A save that raced another one past its form's version check: the database's
+        # versioned UPDATE refused it. Screens with a form handle this themselves and show
+        # the input back; this is the answer for any other write.
+        db.session.rollback()
+        return render_template("errors/error.html", code=409, kind="conflict"), 409
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> tuple[str, int]:

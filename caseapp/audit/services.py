@@ -69,6 +69,14 @@ def record(
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
+    else:
+        # SQLite ignores FOR UPDATE, and a read before the transaction's first write sees
+        # no lock at all: two writers could read the same head and fork the chain. A write
+        # first takes the database's write lock (waiting for any other writer), so the
+        # head read next is the latest.
+        session.execute(sa.update(AuditHead).where(AuditHead.id == 1)
+                        .values(id=AuditHead.id)
+                        .execution_options(synchronize_session=False))
     head = session.get(AuditHead, 1, with_for_update=True)
     prev = head.last_hash if head else None
     entry = AuditEntry(

@@ -222,7 +222,7 @@ def status(case_id: int, action: str) -> str | Response | tuple[str, int]:
         services.change_status(case, action, current_user,
                                comment=getattr(form, "comment", None) and form.comment.data,
                                closed_on=getattr(form, "closed_on", None) and form.closed_on.data)
-    except services.CaseError as exc:
+    except (services.CaseError, StaleEdit) as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("cases.view", case_id=case.id))

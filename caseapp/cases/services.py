@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp import access
 from caseapp.audit import services as audit
@@ -174,11 +175,26 @@ def open_case(client: Client, data: CaseData, user: User) -> Case:
     return case
 
 
+def _stale_case() -> StaleEdit:
+    return StaleEdit(_("Someone else changed this case while you were editing. "
+                       "Nothing was saved; review the current data and try again."))
+
+
 def update_case(case: Case, data: CaseData, version: int | None, user: User) -> list[str]:
-    """Save an edit made from ``version``; refuse it if the case changed since."""
+    """Save an edit made from ``version``; refuse it if the case changed since.
+
+    The version is checked here and again by the database's versioned UPDATE: a save that
+    raced another past the first check is refused the same way.
+    """
     if version != case.version:
-        raise StaleEdit(_("Someone else changed this case while you were editing. "
-                          "Nothing was saved; review the current data and try again."))
+        raise _stale_case()
+    try:
+        return _update_case(case, data, user)
+    except StaleDataError:
+        raise _stale_case() from None
+
+
+def _update_case(case: Case, data: CaseData, user: User) -> list[str]:
     if data.unit_id != case.unit_id or data.counselor_id != case.counselor_id:
         _check(data, user, current_unit_id=case.unit_id)
     else:
@@ -264,7 +280,11 @@ def change_status(case: Case, action: str, user: User, comment: str | None = Non
     case.status = t.target
     case.updated_at = now()
     event = _event(case, user, source, t.target, comment)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another change of this case committed first; its status may no longer allow this.
+        raise _stale_case() from None
     audit.record("case_status", object_type="case", object_id=case.id, unit_id=case.unit_id,
                  summary=f"code={case.code};action={action};from={source.value};"
                          f"to={t.target.value}", user=user)

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp import access
 from caseapp.audit import services as audit
@@ -166,15 +167,20 @@ def register_client(data: ClientData, user: User, unit: Unit | None = None) -> C
 
 def update_client(client: Client, data: ClientData, version: int | None, user: User) -> list[str]:
     """Save an edit made from ``version``; refuse it if the client changed since."""
+    stale = StaleEdit(_("Someone else changed this client while you were editing. "
+                        "Nothing was saved; review the current data and try again."))
     if version != client.version:
-        raise StaleEdit(_("Someone else changed this client while you were editing. "
-                          "Nothing was saved; review the current data and try again."))
+        raise stale
     changed = _apply(client, data)
     if not changed:
         return []
-    if any(f in changed for f in BIRTH_FIELDS):
-        recompute_ages(client)
-    db.session.flush()
+    try:
+        if any(f in changed for f in BIRTH_FIELDS):
+            recompute_ages(client)
+        db.session.flush()
+    except StaleDataError:
+        # The database's versioned UPDATE caught a save that raced this one.
+        raise stale from None
     audit.record("client_update", object_type="client", object_id=client.id,
                  unit_id=client.unit_id,
                  summary=f"code={client.code};fields={','.join(changed)}", user=user)

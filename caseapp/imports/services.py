@@ -748,5 +748,10 @@ def run_import(user: User, cases: Source | None = None, referrals: Source | None
             )]
             result.error_count = 1
             return result
+        except BaseException:
+            # Rows of the first batches are already in the transaction: drop them here, so
+            # no later commit by the caller can write part of the import.
+            db.session.rollback()
+            raise
         result.written = True
     return result

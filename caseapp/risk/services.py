@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ColumnElement
 
 from caseapp.access import in_scope
@@ -29,7 +30,13 @@ def assess(case: Case, answers: Iterable[str], note: str | None, user: User | No
                         score=score, level=level, note=note or None)
     db.session.add(ra)
     previous = case.current_risk
-    case.current_risk = level
+    # A plain UPDATE of this one column, outside the case's optimistic lock: an assessment
+    # is a record of its own and must not be refused, nor refuse an edit of the case form,
+    # because someone else saved the case meanwhile (the form does not hold this column).
+    cases = Case.__table__
+    db.session.execute(sa.update(cases).where(cases.c.id == case.id)
+                       .values(current_risk=level))
+    set_committed_value(case, "current_risk", level)
     db.session.flush()
     fields = ["answers", "score", "level"] + (["note"] if note else [])
     extra = f"level {level.value}"
