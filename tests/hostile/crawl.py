@@ -65,7 +65,7 @@ class PageParser(HTMLParser):
         elif tag == "form":
             self._form = Form(a.get("method", "get").upper(), a.get("action") or self.page_url)
             self.forms.append(self._form)
-        elif self._form is None or not a.get("name") and tag != "option":
+        elif self._form is None or (not a.get("name") and tag != "option"):
             return
         elif tag in ("input", "button"):
             kind = a.get("type", "text" if tag == "input" else "submit").lower()

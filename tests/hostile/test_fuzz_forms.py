@@ -63,8 +63,10 @@ def _fuzz(app: Flask, fw: FuzzWorld, target: Target) -> None:
         before = fingerprint()
         resp = c.post(target.url, data=data)
         if os.environ.get("CASEAPP_FUZZ_TRACE"):
-            errors = re.findall(r'<p class="error" id="([^"]+)">([^<]*)', resp.get_data(as_text=True))
-            print(target.url, resp.status_code, {k: str(v)[:40] for k, v in data.items()}, errors)
+            errors = re.findall(r'<p class="error" id="([^"]+)">([^<]*)',
+                                resp.get_data(as_text=True))
+            print(target.url, resp.status_code, {k: str(v)[:40] for k, v in data.items()},
+                  errors)
         assert resp.status_code < 500, f"{resp.status_code} from {target.url}"
         if _refused(target.endpoint, resp):
             changed = changed_tables(before, fingerprint())
