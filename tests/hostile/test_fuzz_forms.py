@@ -12,6 +12,7 @@ import os
 import re
 from typing import Any
 
+import pytest
 from flask import Flask
 from hypothesis import given
 
@@ -75,6 +76,7 @@ def _fuzz(app: Flask, fw: FuzzWorld, target: Target) -> None:
     run()
 
 
+@pytest.mark.fuzz
 def test_no_form_answers_500_or_writes_when_it_refuses(app: Flask,
                                                        fuzz_world: FuzzWorld) -> None:
     _assert_every_post_route_has_a_form(app, fuzz_world)

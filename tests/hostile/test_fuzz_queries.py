@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 from flask import Flask
 from hypothesis import given
 
@@ -39,6 +40,7 @@ def _fuzz(app: Flask, fw: FuzzWorld, rule: Any, role: str) -> None:
     run()
 
 
+@pytest.mark.fuzz
 def test_no_page_answers_500_to_any_query_string(app: Flask, fuzz_world: FuzzWorld) -> None:
     only = os.environ.get("CASEAPP_FUZZ_ONLY", "")
     problems: list[str] = []
