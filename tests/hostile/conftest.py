@@ -101,7 +101,17 @@ def _user_in_every_state(make: Factory, w: World) -> Any:
 
 
 @pytest.fixture
+def hostile_world(app: Flask, make: Factory) -> FuzzWorld:
+    """The world and logged-in clients, without the crawl (for tests that know their pages)."""
+    return _build(app, make, crawl_pages=False)
+
+
+@pytest.fixture
 def fuzz_world(app: Flask, make: Factory) -> FuzzWorld:
+    return _build(app, make, crawl_pages=True)
+
+
+def _build(app: Flask, make: Factory, crawl_pages: bool) -> FuzzWorld:
     from tests.access.test_matrix import url_for_rule
 
     w, ids = build_matrix_world(make)
@@ -125,6 +135,8 @@ def fuzz_world(app: Flask, make: Factory) -> FuzzWorld:
     clients[SELF] = login(app, self_user)
     clients[ANON] = app.test_client()
     fw = FuzzWorld(w, ids, clients, self_user, mfa_user, other_ids, SiteMap())
+    if not crawl_pages:
+        return fw
 
     pages: list[tuple[str, str]] = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
