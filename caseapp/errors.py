@@ -10,11 +10,15 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from caseapp.db import db
 
 log = logging.getLogger("caseapp")
+
+
+class NulCharacter(BadRequest):
+    """A submitted value holds a NUL character, which no text here can contain."""
 
 
 def init_errors(app: Flask) -> None:
@@ -26,6 +30,8 @@ def init_errors(app: Flask) -> None:
     def _http(e: HTTPException) -> tuple[str, int]:
         code = e.code or 500
         kind = {403: "forbidden", 404: "not_found", 413: "too_large"}.get(code, "generic")
+        if isinstance(e, NulCharacter):
+            kind = "nul"
         return render_template("errors/error.html", code=code, kind=kind), code
 
     @app.errorhandler(OperationalError)

@@ -31,6 +31,7 @@ from flask_login import current_user
 from caseapp.auth.models import User, UserSession
 from caseapp.clock import now
 from caseapp.db import db
+from caseapp.errors import NulCharacter
 from caseapp.extensions import login_manager
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.health", "main.set_language"})
@@ -186,6 +187,14 @@ def init_security(app: Flask) -> None:
         for key in ("_login_user", "_settings_cache", "session_row", "session_expired"):
             g.pop(key, None)
         babel_refresh()
+
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        # No text here can hold a NUL, and PostgreSQL can neither store nor compare one: a
+        # value carrying it is refused before any query sees it (login and search included).
+        values = (*request.args.lists(), *request.form.lists())
+        if any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values):
+            raise NulCharacter()
 
     @app.before_request
     def _deny_by_default() -> Response | None:

@@ -24,6 +24,8 @@ ERRORS: dict[str, Any] = {
     "empty": _l("The file is empty."),
     "too_large": _l("The file is too large (at most %(mb)s MB)."),
     "type": _l("Only PDF, JPEG or PNG files can be attached."),
+    "name": _l("The file name is not allowed: give the file a short name without folders "
+               "or special characters, then attach it again."),
 }
 
 

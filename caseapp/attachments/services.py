@@ -33,7 +33,7 @@ LIST_COLUMNS = (Attachment.id, Attachment.filename, Attachment.content_type, Att
 
 
 class AttachmentError(ValueError):
-    """The upload is refused: ``reason`` is 'empty', 'too_large' or 'type'."""
+    """The upload is refused: ``reason`` is 'empty', 'too_large', 'type' or 'name'."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -56,9 +56,17 @@ def read_limited(stream: IO[bytes], limit: int) -> bytes:
     return data
 
 
-def _safe_name(filename: str | None) -> str:
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name[:200] or "file"
+NAME_MAX = 200
+
+
+def check_name(filename: str | None) -> str:
+    """The file's name as the browser sent it, refused if it is a path or holds control
+    characters: browsers send a bare name, so anything else was crafted to be misused."""
+    name = (filename or "").strip()
+    if (len(name) > NAME_MAX or "/" in name or "\\" in name or name in (".", "..")
+            or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name)):
+        raise AttachmentError("name")
+    return name or "file"
 
 
 def store(data: bytes, filename: str | None, user: User | None, *, case: Case | None = None,
@@ -66,6 +74,7 @@ def store(data: bytes, filename: str | None, user: User | None, *, case: Case | 
     """Stage an attachment on a case or a complaint with its audit entry. Caller commits."""
     if (case is None) == (complaint is None):
         raise ValueError("an attachment belongs to exactly one case or complaint")
+    name = check_name(filename)
     if not data:
         raise AttachmentError("empty")
     if len(data) > current_app.config["ATTACHMENT_MAX_BYTES"]:
@@ -76,7 +85,7 @@ def store(data: bytes, filename: str | None, user: User | None, *, case: Case | 
     owner_unit = case.unit_id if case else complaint.unit_id  # type: ignore[union-attr]
     a = Attachment(unit_id=owner_unit, case_id=case.id if case else None,
                    complaint_id=complaint.id if complaint else None,
-                   filename=_safe_name(filename), content_type=ctype, size=len(data),
+                   filename=name, content_type=ctype, size=len(data),
                    sha256=hashlib.sha256(data).hexdigest(), data=data,
                    uploaded_by_id=getattr(user, "id", None), uploaded_at=now())
     db.session.add(a)

@@ -18,6 +18,14 @@ from pathlib import Path
 from typing import IO
 
 ZIP_MAGIC = b"PK\x03\x04"
+# A workbook's parts are XML, which compresses well, but not a thousandfold; and a logbook
+# import, even of years of records, unpacks to far less than this. Past either limit the file
+# is refused before anything is decompressed (a "zip bomb" would otherwise exhaust memory or
+# time while the sheet is parsed). The declared sizes can be trusted: zipfile stops reading a
+# part at its declared size and fails its checksum if more data follows.
+XLSX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+XLSX_MAX_PARTS = 1000
 
 
 class FileFormatError(ValueError):
@@ -90,9 +98,30 @@ def _csv_text_rows(text: IO[str]) -> Iterator[tuple[int, list[str]]]:
         raise FileFormatError("csv") from exc
 
 
+def check_zip_sizes(stream: IO[bytes]) -> None:
+    """Refuse a zip whose declared sizes unpack to too much, before decompressing anything."""
+    try:
+        with zipfile.ZipFile(stream) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileFormatError("xlsx") from exc
+    finally:
+        stream.seek(0)
+    if len(parts) > XLSX_MAX_PARTS:
+        raise FileFormatError("unpacked_size")
+    total = 0
+    for part in parts:
+        total += part.file_size
+        ratio = part.file_size / max(part.compress_size, 1)
+        if total > XLSX_MAX_UNPACKED_BYTES or (ratio > XLSX_MAX_RATIO
+                                                and part.file_size > 1024 * 1024):
+            raise FileFormatError("unpacked_size")
+
+
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    check_zip_sizes(stream)
     try:
         wb = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

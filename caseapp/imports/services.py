@@ -251,6 +251,9 @@ class _Importer:
                 message = _("The file is not UTF-8 text; save it as CSV UTF-8 or as XLSX.")
             elif reason == "xlsx":
                 message = _("The file is not a readable XLSX workbook.")
+            elif reason == "unpacked_size":
+                message = _("The workbook unpacks to far more data than a spreadsheet of "
+                            "records holds; it is refused. Save it again as XLSX or CSV.")
             elif reason == "empty":
                 message = _("The file is empty: a header row is required.")
             else:

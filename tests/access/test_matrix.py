@@ -101,7 +101,7 @@ def test_every_route_is_classified(app: Flask) -> None:
     assert not unclassified, f"classify these routes in the access matrix: {unclassified}"
 
 
-def _url(rule: Any, ids: dict[str, int]) -> str:
+def url_for_rule(rule: Any, ids: dict[str, int]) -> str:
     def fill(m: re.Match[str]) -> str:
         conv, name = m.group(1) or "", m.group(2)
         if name in ids:
@@ -123,8 +123,8 @@ def _url(rule: Any, ids: dict[str, int]) -> str:
     return re.sub(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([a-z_]+)>", fill, rule.rule)
 
 
-@pytest.fixture
-def matrix_world(make: Factory) -> tuple[World, dict[str, int]]:
+def build_matrix_world(make: Factory) -> tuple[World, dict[str, int]]:
+    """The world with one record of every kind, and the ids to fill every route's URL."""
     w = build_world(make)
     ids = add_records(w)
     referral = make.referral(w.case, ReferralState.DRAFT)
@@ -142,13 +142,21 @@ def matrix_world(make: Factory) -> tuple[World, dict[str, int]]:
     }
 
 
+@pytest.fixture
+def matrix_world(make: Factory) -> tuple[World, dict[str, int]]:
+    return build_matrix_world(make)
+
+
+def world_users(w: World) -> dict[str, Any]:
+    return {"counselor_a": w.counselor_a, "supervisor_a": w.supervisor_a,
+            "supervisor_p": w.supervisor_p, "counselor_b": w.counselor_b,
+            "supervisor_b": w.supervisor_b, "statistics": w.statistics, "admin": w.admin}
+
+
 def test_access_matrix(app: Flask, login_as: Any,
                        matrix_world: tuple[World, dict[str, int]]) -> None:
     w, ids = matrix_world
-    users = {"counselor_a": w.counselor_a, "supervisor_a": w.supervisor_a,
-             "supervisor_p": w.supervisor_p, "counselor_b": w.counselor_b,
-             "supervisor_b": w.supervisor_b, "statistics": w.statistics, "admin": w.admin}
-    clients = {role: login_as(user) for role, user in users.items()}
+    clients = {role: login_as(user) for role, user in world_users(w).items()}
     problems = []
     destructive = {"attachments.delete"}
     rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint in destructive, r.rule))
@@ -157,7 +165,7 @@ def test_access_matrix(app: Flask, login_as: Any,
         if not isinstance(expected, dict):
             continue
         method = "GET" if "GET" in rule.methods else "POST"
-        url = _url(rule, ids)
+        url = url_for_rule(rule, ids)
         for role in OUTSIDERS + IN_SCOPE:
             resp = clients[role].open(url, method=method)
             status = resp.status_code
