@@ -1,7 +1,8 @@
 """Form fields and validators shared by every area, with messages in the user's language.
 
 WTForms ships no Vietnamese catalog, so every validator here carries its own translated
-message.
+message, and every form takes WTForms' built-in messages ("Not a valid integer value.") from
+the app's catalog (``AppForm``; the message ids are listed in ``forms_messages``).
 """
 
 from __future__ import annotations
@@ -9,14 +10,45 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectMultipleField, StringField
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.clock import today
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+class CatalogTranslations:
+    """WTForms' translations interface over the app's catalog, in the request's language."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ngettext(singular, plural, n)
+
+
+CATALOG = CatalogTranslations()
+
+
+class AppForm(FlaskForm):
+    """The base of every form: CSRF from Flask-WTF, built-in messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> CatalogTranslations:
+            return CATALOG
+
+
+class AppSubform(Form):
+    """The base of a form nested in another (no CSRF token of its own)."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> CatalogTranslations:
+            return CATALOG
 
 
 def required() -> DataRequired:

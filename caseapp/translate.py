@@ -27,7 +27,8 @@ def translate_command() -> None:
 @translate_command.command("update")
 def update() -> None:
     """Extract messages and merge them into the Vietnamese catalog."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "_ln:1,2", "--no-location",
+             "--sort-output",
              "-o", str(POT), ".")
     if not (CATALOG_DIR / "vi" / "LC_MESSAGES" / "messages.po").exists():
         _pybabel("init", "-i", str(POT), "-d", str(CATALOG_DIR), "-l", "vi")

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from caseapp.auth.models import Role
 from caseapp.auth.passwords import MAX_LENGTH
 from caseapp.db import db
-from caseapp.forms_common import max_length, required
+from caseapp.forms_common import AppForm, max_length, required
 from caseapp.labels import choices
 from caseapp.units.models import Unit
 
@@ -23,7 +22,7 @@ def active_unit_choices(blank: bool = False) -> list[tuple[str, str]]:
     return out + [(u.code, f"{u.code} · {u.name}") for u in units]
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(AppForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -39,7 +38,7 @@ class UserFilterForm(FlaskForm):
                                ("0", _l("Deactivated"))]
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(AppForm):
     username = StringField(_l("Username"), validators=[required(), max_length(64)],
                            render_kw={"autocapitalize": "none", "autocomplete": "off"})
     full_name = StringField(_l("Full name"), validators=[required(), max_length(200)])
@@ -65,7 +64,7 @@ class CreateUserForm(FlaskForm):
             raise ValidationError(_l("The two passwords differ."))
 
 
-class RoleUnitForm(FlaskForm):
+class RoleUnitForm(AppForm):
     role = SelectField(_l("Role"), validators=[required()])
     unit = SelectField(_l("Unit"), validators=[required()])
 

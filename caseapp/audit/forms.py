@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from caseapp.forms_common import DMYDateField, not_before, optional
+from caseapp.forms_common import AppForm, DMYDateField, not_before, optional
 from caseapp.units.forms import ChoiceField, _opt_int, known_choice
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     """Filters travel in the query string: ids, action codes and dates only."""
 
     class Meta:

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, Length, Regexp
 
 from caseapp.auth.passwords import MAX_LENGTH
-from caseapp.forms_common import max_length, required
+from caseapp.forms_common import AppForm, max_length, required
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     username = StringField(_l("Username"), validators=[required(), max_length(64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[required(), Length(max=1024)],
@@ -15,7 +14,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(AppForm):
     code = StringField(
         _l("Six-digit code"),
         validators=[required(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
@@ -25,7 +24,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current = PasswordField(_l("Current password"), validators=[required(), Length(max=1024)],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"), validators=[required(), max_length(MAX_LENGTH)],
@@ -37,10 +36,10 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(AppForm):
     password = PasswordField(_l("Your password"), validators=[required(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(AppForm):
     """A button that changes state: the form carries only the CSRF token."""

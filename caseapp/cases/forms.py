@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -19,6 +18,7 @@ from caseapp.cases.models import (
     VictimStatus,
 )
 from caseapp.forms_common import (
+    AppForm,
     DMYDateField,
     max_length,
     not_before,
@@ -43,7 +43,7 @@ COMMENT_MAX = 2_000
 PAGE_SIZES = (25, 50, 100)
 
 
-class CaseForm(FlaskForm):
+class CaseForm(AppForm):
     # Choices are set by the route from the user's scope; anything else is refused.
     unit = SelectField(_l("Unit"), validators=[required()])
     counselor = SelectField(_l("Counselor"), validators=[optional()])
@@ -80,14 +80,14 @@ class CaseForm(FlaskForm):
             return None
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     """A status change that needs a reason (closure request, return, reopening)."""
 
     comment = TextAreaField(_l("Reason or comment"),
                             validators=[required(), max_length(COMMENT_MAX)])
 
 
-class ApproveClosureForm(FlaskForm):
+class ApproveClosureForm(AppForm):
     closed_on = DMYDateField(_l("Closed on"), validators=[required(), not_in_future])
     comment = TextAreaField(_l("Reason for closing"),
                             validators=[required(), max_length(COMMENT_MAX)])
@@ -101,7 +101,7 @@ class ApproveClosureForm(FlaskForm):
             raise ValidationError(_l("A case cannot be closed before it was opened."))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(AppForm):
     """The list filters, read from the query string: codes and ids only, never a name."""
 
     class Meta:
@@ -131,7 +131,7 @@ class FilterForm(FlaskForm):
                            default="25", validate_choice=False)
 
 
-class SearchForm(FlaskForm):
+class SearchForm(AppForm):
     """Search by code, phone or full name; sent by POST so the term never enters a URL."""
 
     q = StringField(_l("Code, phone or full name"), validators=[required(), max_length(200)],

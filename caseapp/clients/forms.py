@@ -3,14 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, ValidationError
 
 from caseapp.cases.forms import choices
 from caseapp.clients.models import Ethnicity, MaritalStatus, Sex
 from caseapp.clock import today
-from caseapp.forms_common import DMYDateField, max_length, not_in_future, optional, required
+from caseapp.forms_common import (
+    AppForm,
+    DMYDateField,
+    max_length,
+    not_in_future,
+    optional,
+    required,
+)
 
 
 def _year_in_range(form: Any, field: Any) -> None:
@@ -18,7 +24,7 @@ def _year_in_range(form: Any, field: Any) -> None:
         raise ValidationError(_l("Enter a year between 1900 and this year."))
 
 
-class ClientForm(FlaskForm):
+class ClientForm(AppForm):
     full_name = StringField(_l("Full name"), validators=[optional(), max_length(200)],
                             render_kw={"autocomplete": "off"})
     phone = StringField(_l("Phone"), validators=[optional(), max_length(32)],
@@ -70,5 +76,5 @@ class ClientForm(FlaskForm):
             return None
 
 
-class RevealForm(FlaskForm):
+class RevealForm(AppForm):
     """A bare POST with its CSRF token: showing identity is a deliberate, audited act."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from caseapp.complaints.models import (
@@ -12,12 +11,19 @@ from caseapp.complaints.models import (
     ComplaintSubject,
     SenderRelation,
 )
-from caseapp.forms_common import DMYDateField, enum_coerce, max_length, not_in_future, optional
+from caseapp.forms_common import (
+    AppForm,
+    DMYDateField,
+    enum_coerce,
+    max_length,
+    not_in_future,
+    optional,
+)
 from caseapp.forms_common import required as required_v
 from caseapp.records.common import enum_choices, enum_select, opts
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(AppForm):
     received_on = DMYDateField(_l("Date received"), [required_v(), not_in_future])
     sender_relation = enum_select(_l("Sender"), SenderRelation, required_=True)
     subject = enum_select(_l("Subject"), ComplaintSubject, required_=True)
@@ -38,13 +44,13 @@ class ComplaintForm(FlaskForm):
         return ok
 
 
-class StatusForm(FlaskForm):
+class StatusForm(AppForm):
     status = SelectField(_l("New status"), choices=enum_choices(ComplaintStatus),
                          coerce=enum_coerce(ComplaintStatus), validators=[required_v()])
     version = HiddenField()
 
 
-class ComplaintFilterForm(FlaskForm):
+class ComplaintFilterForm(AppForm):
     class Meta:
         csrf = False
 

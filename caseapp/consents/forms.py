@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from caseapp.clients.models import SHAREABLE_FIELDS, ConsentGiver, ConsentPurpose
 from caseapp.forms_common import (
+    AppForm,
     DMYDateField,
     MultiCheckboxField,
     max_length,
@@ -30,7 +30,7 @@ def _provider_coerce(value: Any) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(AppForm):
     purpose = enum_select(_l("Purpose"), ConsentPurpose, required_=True)
     given_by = enum_select(_l("Given by"), ConsentGiver, required_=True)
     guardian_name = StringField(_l("Guardian's name"), [optional(), max_length(200)])
@@ -45,5 +45,5 @@ class ConsentForm(FlaskForm):
         self.provider_id.choices = opts([("", _l("Any provider")), *providers])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(AppForm):
     withdrawn_on = DMYDateField(_l("Date withdrawn"), [required(), not_in_future])

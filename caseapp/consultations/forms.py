@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import NumberRange
 
 from caseapp.consultations.models import ConsultationChannel, ConsultationKind
-from caseapp.forms_common import DMYDateField, max_length, optional, required
+from caseapp.forms_common import AppForm, DMYDateField, max_length, optional, required
 from caseapp.records.common import enum_select
 from caseapp.records.fields import DMYDateTimeField, datetime_not_in_future
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(AppForm):
     held_at = DMYDateTimeField(_l("Date and time"), [required(), datetime_not_in_future])
     kind = enum_select(_l("Kind"), ConsultationKind, required_=True)
     channel = enum_select(_l("Channel"), ConsultationChannel, required_=True)

@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, Length, ValidationError
 
 from caseapp.documents.summary import SECTIONS
-from caseapp.forms_common import MultiCheckboxField, max_length, optional, required
+from caseapp.forms_common import AppForm, MultiCheckboxField, max_length, optional, required
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -43,7 +42,7 @@ class PasswordMixin:
         return self.password.data or None  # type: ignore[attr-defined]
 
 
-class CasePrintForm(PasswordMixin, FlaskForm):
+class CasePrintForm(PasswordMixin, AppForm):
     sections = MultiCheckboxField(
         _l("Sections to print"),
         choices=[SelectChoice(key, title) for key, title in SECTIONS.items()],
@@ -62,11 +61,11 @@ class CasePrintForm(PasswordMixin, FlaskForm):
             raise ValidationError(_l("Choose at least one section."))
 
 
-class SlipPrintForm(PasswordMixin, FlaskForm):
+class SlipPrintForm(PasswordMixin, AppForm):
     pass
 
 
-class LookupForm(FlaskForm):
+class LookupForm(AppForm):
     doc_id = StringField(
         _l("Document number"),
         validators=[required(), max_length(40)],

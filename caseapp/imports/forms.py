@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField
+
+from caseapp.forms_common import AppForm
 
 ALLOWED = FileAllowed(["csv", "xlsx", "txt"], _l("Choose a CSV or XLSX file."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     cases = FileField(_l("Cases file"), validators=[ALLOWED])
     referrals = FileField(_l("Referrals file"), validators=[ALLOWED])
     dry_run = BooleanField(_l("Check only (write nothing)"))

@@ -3,8 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from caseapp.cases.models import (
@@ -18,6 +17,8 @@ from caseapp.cases.models import (
 )
 from caseapp.clients.models import Sex
 from caseapp.forms_common import (
+    AppForm,
+    AppSubform,
     DMYDateField,
     MultiCheckboxField,
     enum_coerce,
@@ -46,7 +47,7 @@ def act_group(act: str) -> str:
     return str(act).split(".", 1)[0]
 
 
-class PerpetratorForm(Form):
+class PerpetratorForm(AppSubform):
     relationship_ = enum_select(_l("Relationship to the client"), Relationship)
     sex = enum_select(_l("Sex"), Sex)
     age_group = enum_select(_l("Age group"), AgeGroup)
@@ -59,7 +60,7 @@ class PerpetratorForm(Form):
             raise ValidationError(_l("Choose the relationship, or leave the whole row empty."))
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(AppForm):
     occurred_on = DMYDateField(_l("Date of the incident"), [optional(), not_in_future])
     place_type = enum_select(_l("Place"), PlaceType)
     acts = MultiCheckboxField(_l("Acts of violence"), choices=enum_choices(ViolenceAct),

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, SubmitField
 from wtforms.validators import NumberRange
 
-from caseapp.forms_common import DMYDateField, MultiCheckboxField, not_before, optional, required
+from caseapp.forms_common import (
+    AppForm,
+    DMYDateField,
+    MultiCheckboxField,
+    not_before,
+    optional,
+    required,
+)
 
 
-class FilterForm(FlaskForm):
+class FilterForm(AppForm):
     """Unit and period picker. Sent by GET: it changes nothing and holds only a unit code
     and dates, never personal data."""
 
@@ -21,7 +27,7 @@ class FilterForm(FlaskForm):
         optional(), not_before("start", _l("The end date cannot be before the start date."))])
 
 
-class IndicatorSettingsForm(FlaskForm):
+class IndicatorSettingsForm(AppForm):
     target_percent = DecimalField(
         _l("Target (percent of detected victims who accessed a service)"), places=1,
         validators=[required(), NumberRange(min=1, max=100,

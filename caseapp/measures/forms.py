@@ -3,15 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
 from caseapp.cases.models import MeasureKind
-from caseapp.forms_common import DMYDateField, max_length, not_before, optional
+from caseapp.forms_common import AppForm, DMYDateField, max_length, not_before, optional
 from caseapp.records.common import enum_select
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(AppForm):
     kind = enum_select(_l("Measure"), MeasureKind, required_=True)
     issuer = StringField(_l("Issued by"), [optional(), max_length(200)])
     starts_on = DMYDateField(_l("From"), [optional()])

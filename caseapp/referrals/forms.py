@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Regexp, ValidationError
 
 from caseapp.forms_common import (
+    AppForm,
     DMYDateField,
     MultiCheckboxField,
     max_length,
@@ -39,7 +39,7 @@ def _int_or_none(value: Any) -> int | None:
     return int(value)
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(AppForm):
     service_type_id = SelectField(_l("Service"), coerce=_int_or_none, validators=[required()])
     provider_id = SelectField(_l("Provider from the directory"), coerce=_int_or_none,
                               validate_choice=True)
@@ -79,7 +79,7 @@ class ReferralForm(FlaskForm):
         }
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(AppForm):
     comment = TextAreaField(_l("Comment"), validators=[optional(), max_length(2000)])
     on_date = DMYDateField(_l("Date"), validators=[optional(), not_in_future])
     not_received_reason = SelectField(
@@ -88,12 +88,12 @@ class TransitionForm(FlaskForm):
         validate_choice=False)
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(AppForm):
     reason = TextAreaField(_l("Reason for going ahead without consent"),
                            validators=[required(), max_length(2000)])
 
 
-class ServiceTypeForm(FlaskForm):
+class ServiceTypeForm(AppForm):
     code = StringField(_l("Code"), validators=[
         required(),
         Regexp(r"^[a-z][a-z0-9_]{1,31}$",
@@ -108,7 +108,7 @@ class ServiceTypeForm(FlaskForm):
     active = BooleanField(_l("In use (untick to retire)"), default=True)
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(AppForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
     kind = SelectField(_l("Kind"), choices=select_choices(choices(ProviderKind)))
     owner_unit_id = SelectField(_l("Maintained by unit"), coerce=int)

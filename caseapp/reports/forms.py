@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
-from caseapp.forms_common import DMYDateField, optional
+from caseapp.forms_common import AppForm, DMYDateField, optional
 
 
-class ReportForm(FlaskForm):
+class ReportForm(AppForm):
     """Which report: sent by GET, since it changes nothing and holds only a unit code,
     a period and an option, never personal data."""
 

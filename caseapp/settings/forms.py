@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import NumberRange
 
-from caseapp.forms_common import MultiCheckboxField, input_required, max_length
+from caseapp.forms_common import AppForm, MultiCheckboxField, input_required, max_length
 
 
-class WorkRulesForm(FlaskForm):
+class WorkRulesForm(AppForm):
     complaint_deadline_days = IntegerField(
         _l("Working days to handle a petition"),
         validators=[input_required(),

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
-from caseapp.forms_common import DMYDateField, max_length, not_in_future, optional, required
+from caseapp.forms_common import (
+    AppForm,
+    DMYDateField,
+    max_length,
+    not_in_future,
+    optional,
+    required,
+)
 from caseapp.units.services import KIND_LABEL_MAX, NAME_MAX
 
 
@@ -43,7 +49,7 @@ class ChoiceField(SelectField):
         return None
 
 
-class UnitCreateForm(FlaskForm):
+class UnitCreateForm(AppForm):
     code = StringField(_l("Code"), validators=[required(), max_length(32)],
                        render_kw={"autocomplete": "off", "autocapitalize": "none"})
     name = StringField(_l("Name"), validators=[required(), max_length(NAME_MAX)])
@@ -52,27 +58,27 @@ class UnitCreateForm(FlaskForm):
     active_from = DMYDateField(_l("Active from"), validators=[optional(), not_in_future])
 
 
-class UnitRenameForm(FlaskForm):
+class UnitRenameForm(AppForm):
     name = StringField(_l("Name"), validators=[required(), max_length(NAME_MAX)])
     kind = ChoiceField(_l("Kind"), validators=[required(), known_choice])
 
 
-class UnitMoveForm(FlaskForm):
+class UnitMoveForm(AppForm):
     parent = ChoiceField(_l("New parent unit"), coerce=_opt_int, validators=[known_choice])
 
 
-class UnitRetireForm(FlaskForm):
+class UnitRetireForm(AppForm):
     on = DMYDateField(_l("Retired on"), validators=[required(), not_in_future])
 
 
-class UnitMergeForm(FlaskForm):
+class UnitMergeForm(AppForm):
     successor = ChoiceField(_l("Successor unit"), coerce=_opt_int,
                             validators=[required(), known_choice])
     on = DMYDateField(_l("Merged on"), validators=[required(), not_in_future])
     confirm = HiddenField()
 
 
-class KindLabelsForm(FlaskForm):
+class KindLabelsForm(AppForm):
     label_vi = StringField(_l("Label in Vietnamese"),
                            validators=[required(), max_length(KIND_LABEL_MAX)])
     label_en = StringField(_l("Label in English"),
