@@ -25,6 +25,11 @@ def assess(case: Case, answers: Iterable[str], note: str | None, user: User | No
     if unknown:
         raise ValueError("unknown risk items")
     score, level = score_answers(keys)
+    cases = Case.__table__
+    # Take the case row's lock before the assessment gets its id and time: two assessments
+    # saved at once then get ids in the order they set the current risk, so the newest one
+    # is always the one the case shows.
+    db.session.execute(sa.select(cases.c.id).where(cases.c.id == case.id).with_for_update())
     ra = RiskAssessment(case_id=case.id, assessed_at=now(),
                         assessed_by_id=getattr(user, "id", None), answers=",".join(keys),
                         score=score, level=level, note=note or None)
@@ -33,7 +38,6 @@ def assess(case: Case, answers: Iterable[str], note: str | None, user: User | No
     # A plain UPDATE of this one column, outside the case's optimistic lock: an assessment
     # is a record of its own and must not be refused, nor refuse an edit of the case form,
     # because someone else saved the case meanwhile (the form does not hold this column).
-    cases = Case.__table__
     db.session.execute(sa.update(cases).where(cases.c.id == case.id)
                        .values(current_risk=level))
     set_committed_value(case, "current_risk", level)
