@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from caseapp import access
@@ -175,8 +176,10 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
 def _render_case(case: Case, revealed: bool = False, status_form: Any = None,
                  status_action: str | None = None) -> str:
     page = services.load_case_page(case, current_user)
-    db.session.commit()
-    return render_template(
+    # Render, then commit the view's audit entry: a commit first would expire every loaded
+    # record and the template would reload them one by one. Nothing is shown unless the
+    # commit succeeds.
+    html = render_template(
         "cases/view.html", page=page, case=case, client=case.client, revealed=revealed,
         reveal_form=RevealForm(), actions=services.allowed_actions(case, current_user),
         comment_form=status_form if status_action != "approve_closure" and status_form
@@ -185,11 +188,17 @@ def _render_case(case: Case, revealed: bool = False, status_form: Any = None,
         else ApproveClosureForm(formdata=None, opened_on=case.opened_on),
         status_action=status_action,
     )
+    db.session.commit()
+    return html
+
+
+# What the case page shows of the case's own relations, loaded with the case.
+CASE_PAGE_LOAD = (joinedload(Case.client), joinedload(Case.unit))
 
 
 @bp.route("/<int:case_id>")
 def view(case_id: int) -> str:
-    case = access.get_case_or_404(case_id)
+    case = access.get_case_or_404(case_id, options=CASE_PAGE_LOAD)
     return _render_case(case)
 
 
