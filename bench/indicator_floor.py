@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (the SQL is assembled from this module's constant fragments only)
 """The indicator's floor: ONE hand-written SQL statement that computes the same figures as
 ``caseapp.indicator.queries.compute(..., with_trend=False, with_services=False)`` (what
 ``flask indicator --json`` prints: total, by age class, by category, by unit).
@@ -18,18 +19,8 @@ from caseapp.db import db
 from caseapp.indicator.queries import AGE_CLASSES, Figures
 from caseapp.units.models import Unit
 
-_SQL = """
-WITH qc AS (
-  SELECT c.id AS case_id, c.client_id, c.category, u.path,
-    CASE WHEN EXISTS (
-      SELECT 1 FROM referrals r JOIN service_types st ON st.id = r.service_type_id
-      WHERE r.case_id = c.id AND r.state = 'received' AND r.received_on IS NOT NULL
-        AND r.received_on <= :as_of AND st.counts_toward_indicator = :yes
-    ) THEN 1 ELSE 0 END AS received,
-    CASE WHEN EXISTS (
-      SELECT 1 FROM referrals r JOIN service_types st ON st.id = r.service_type_id
-      WHERE r.case_id = c.id AND r.state IN ('approved', 'sent', 'accepted')
-    ) THEN 1 ELSE 0 END AS pending,
+_CASES = """
+  SELECT c.id AS case_id, c.client_id, c.category, u.path,{flags}
     CASE WHEN ROW_NUMBER() OVER (PARTITION BY c.client_id ORDER BY c.detected_on, c.id) = 1
       THEN CASE WHEN c.age_at_detection IS NULL THEN 'unknown'
                 WHEN c.age_at_detection < 16 THEN 'girls' ELSE 'women' END
@@ -39,7 +30,39 @@ WITH qc AS (
   JOIN units u ON u.id = c.unit_id
   WHERE c.category IN ('dv', 'trafficking') AND cl.sex = 'F'
     AND u.path LIKE :prefix AND c.detected_on >= :start AND c.detected_on <= :end
+"""
+
+_RECEIVED = """r.state = 'received' AND r.received_on IS NOT NULL
+        AND r.received_on <= :as_of AND st.counts_toward_indicator = :yes"""
+_PENDING = "r.state IN ('approved', 'sent', 'accepted')"
+
+# PostgreSQL: the referrals of the qualifying cases aggregated once by a hash join.
+_QC_POSTGRESQL = f"""
+WITH cs AS ({_CASES.format(flags="")}),
+ref AS (
+  SELECT r.case_id,
+    MAX(CASE WHEN {_RECEIVED} THEN 1 ELSE 0 END) AS received,
+    MAX(CASE WHEN {_PENDING} THEN 1 ELSE 0 END) AS pending
+  FROM referrals r
+  JOIN cs ON cs.case_id = r.case_id
+  JOIN service_types st ON st.id = r.service_type_id
+  GROUP BY r.case_id
 ),
+qc AS (
+  SELECT cs.*, COALESCE(ref.received, 0) AS received, COALESCE(ref.pending, 0) AS pending
+  FROM cs LEFT JOIN ref ON ref.case_id = cs.case_id
+),"""
+
+# SQLite: a materialized CTE has no index to join on; probe each case's referrals instead.
+_QC_SQLITE = "\nWITH qc AS (" + _CASES.format(flags=f"""
+    CASE WHEN EXISTS (
+      SELECT 1 FROM referrals r JOIN service_types st ON st.id = r.service_type_id
+      WHERE r.case_id = c.id AND {_RECEIVED}) THEN 1 ELSE 0 END AS received,
+    CASE WHEN EXISTS (
+      SELECT 1 FROM referrals r JOIN service_types st ON st.id = r.service_type_id
+      WHERE r.case_id = c.id AND {_PENDING}) THEN 1 ELSE 0 END AS pending,""") + "),"
+
+_SQL = """
 per_client AS (
   SELECT client_id, MAX(received) AS received, MAX(pending) AS pending,
          MAX(first_class) AS age_class
@@ -74,8 +97,10 @@ GROUP BY ch.code
 
 
 def floor_statement(dialect: str) -> sa.TextClause:
-    position = "STRPOS" if dialect == "postgresql" else "INSTR"
-    return sa.text(_SQL.format(position=position)).bindparams(
+    pg = dialect == "postgresql"
+    sql = (_QC_POSTGRESQL if pg else _QC_SQLITE) + _SQL.format(
+        position="STRPOS" if pg else "INSTR")
+    return sa.text(sql).bindparams(
         sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date),
         sa.bindparam("as_of", type_=sa.Date), sa.bindparam("yes", type_=sa.Boolean))
 
