@@ -46,10 +46,23 @@ class Keys:
         return cls(secrets.token_urlsafe(32), new_data_key_entry("k1"))
 
     @classmethod
-    def from_instance(cls, folder: Path) -> Keys:
-        """The keys a development instance folder holds (``secret_key``, ``data_key``)."""
+    def from_instance(cls, folder: Path, create: bool = False) -> Keys:
+        """The keys a development instance folder holds (``secret_key``, ``data_key``);
+        with ``create``, missing ones are generated there first (mode 0600), so a dataset
+        seeded now can be opened again later."""
+        if create and not (folder / "data_key").exists():
+            fresh = cls.fresh()
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for name, value in (("secret_key", fresh.secret_key), ("data_key", fresh.data_key)):
+                fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(value + "\n")
         return cls((folder / "secret_key").read_text().strip(),
                    (folder / "data_key").read_text().strip())
+
+    @classmethod
+    def for_run(cls, instance: Path | None, seeding: bool) -> Keys:
+        return cls.from_instance(instance, create=seeding) if instance else cls.fresh()
 
 
 def bench_app(url: str, keys: Keys, **overrides: Any) -> Flask:

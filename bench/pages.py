@@ -260,7 +260,8 @@ def write_section(doc: Path, key: str, body: str) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--database-url", help="an existing database (or an empty one to seed)")
-    parser.add_argument("--instance", type=Path, help="folder with secret_key and data_key")
+    parser.add_argument("--instance", type=Path,
+                        help="folder with secret_key and data_key (created when seeding)")
     parser.add_argument("--seed-cases", type=int, help="seed a synthetic dataset of this size")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite",
                         help="fresh database kind for --seed-cases without --database-url")
@@ -276,7 +277,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> list[Result]:
     args = parse_args(argv)
-    keys = Keys.from_instance(args.instance) if args.instance else Keys.fresh()
+    keys = Keys.for_run(args.instance, bool(args.seed_cases))
     with _database(args) as url:
         app = bench_app(url, keys)
         if args.seed_cases:

@@ -139,7 +139,8 @@ def drive(base: str, subjects: Subjects, requests: int) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--database-url")
-    parser.add_argument("--instance", type=Path, help="folder with secret_key and data_key")
+    parser.add_argument("--instance", type=Path,
+                        help="folder with secret_key and data_key (created when seeding)")
     parser.add_argument("--seed-cases", type=int)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--provinces", type=int, default=1)
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.database_url and not args.seed_cases:
         parser.error("give --database-url, --seed-cases, or both")
-    keys = Keys.from_instance(args.instance) if args.instance else Keys.fresh()
+    keys = Keys.for_run(args.instance, bool(args.seed_cases))
     if args.database_url:
         return measure(args.database_url, keys, args)
     with fresh_database(args.backend) as url:
