@@ -436,35 +436,45 @@ def month_ends(start: date, end: date) -> list[date]:
 def trend(root: Unit, start: date, end: date, as_of: date) -> list[TrendPoint]:
     """Cumulative monthly trend: for each month end M of the period, the indicator for
     [start, M] as of min(M, as_of). The last point equals the period's own figures, so the
-    line shows how the rate was built up toward the target. Pending is not traced."""
+    line shows how the rate was built up toward the target. Pending is not traced.
+
+    Exact pre-aggregation, one statement whatever the number of months: a client is in the
+    denominator at M once her first qualifying detection is on or before M, and in the
+    numerator once some case of hers has both its detection and its first counting receipt
+    (by the as-of date) on or before M, i.e. from the earliest max(detection, receipt) over
+    her cases. The statement returns how many clients enter on each date; the month ends
+    are cumulative sums of those."""
     months = month_ends(start, end)
     cf = case_flags(root, start, end, as_of)
-    month_rows = sa.union_all(*[
-        sa.select(sa.literal(m, sa.Date).label("m_end"),
-                  sa.literal(min(m, as_of), sa.Date).label("m_asof"))
-        for m in months
-    ]).subquery("months")
+    entered = sa.case(
+        (cf.c.first_received.is_(None), None),
+        (cf.c.first_received > cf.c.detected_on, cf.c.first_received),
+        else_=cf.c.detected_on,
+    )
     per_client = (
-        sa.select(
-            month_rows.c.m_end, cf.c.client_id,
-            sa.func.max(sa.case(
-                (sa.and_(cf.c.first_received.is_not(None),
-                         cf.c.first_received <= month_rows.c.m_asof), 1),
-                else_=0,
-            )).label("received"),
-            sa.literal(0).label("pending"),
-        )
-        .select_from(month_rows)
-        .join(cf, cf.c.detected_on <= month_rows.c.m_end)
-        .group_by(month_rows.c.m_end, cf.c.client_id)
+        sa.select(cf.c.client_id,
+                  sa.func.min(cf.c.detected_on).label("detected"),
+                  sa.func.min(entered).label("served"))
+        .group_by(cf.c.client_id)
         .subquery("pc")
     )
-    rows = db.session.execute(
-        sa.select(per_client.c.m_end, *_totals(per_client)).group_by(per_client.c.m_end)
-    ).all()
-    found = {_as_date(r.m_end): _figures(r) for r in rows}
-    return [TrendPoint(m, Figures(found.get(m, Figures()).denominator,
-                                  found.get(m, Figures()).numerator, 0)) for m in months]
+    stmt = sa.union_all(
+        sa.select(sa.literal("d").label("kind"), per_client.c.detected.label("day"),
+                  sa.func.count().label("n"))
+        .group_by(per_client.c.detected),
+        sa.select(sa.literal("n"), per_client.c.served, sa.func.count())
+        .where(per_client.c.served.is_not(None))
+        .group_by(per_client.c.served),
+    )
+    entries: dict[str, list[tuple[date, int]]] = {"d": [], "n": []}
+    for kind, day, n in db.session.execute(stmt):
+        entries[kind].append((_as_date(day), int(n)))
+    points = []
+    for m in months:
+        points.append(TrendPoint(m, Figures(
+            sum(n for day, n in entries["d"] if day <= m),
+            sum(n for day, n in entries["n"] if day <= m), 0)))
+    return points
 
 
 def _as_date(value: Any) -> date:
