@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from caseapp import access
@@ -192,13 +191,9 @@ def _render_case(case: Case, revealed: bool = False, status_form: Any = None,
     return html
 
 
-# What the case page shows of the case's own relations, loaded with the case.
-CASE_PAGE_LOAD = (joinedload(Case.client), joinedload(Case.unit))
-
-
 @bp.route("/<int:case_id>")
 def view(case_id: int) -> str:
-    case = access.get_case_or_404(case_id, options=CASE_PAGE_LOAD)
+    case = access.get_case_or_404(case_id, options=services.CASE_PEOPLE)
     return _render_case(case)
 
 
