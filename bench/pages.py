@@ -303,8 +303,8 @@ def main(argv: list[str] | None = None) -> list[Result]:
         with app.app_context():
             dialect = db.engine.dialect.name
             db.engine.dispose()
+        described = machine.describe(url if dialect == "postgresql" else PG_ADMIN_URL)
     backend = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}[dialect]
-    pg_url = url if dialect == "postgresql" else PG_ADMIN_URL
     key = f"{dialect} {size_label(subjects.cases)}"
     body = "\n".join([
         f"### {backend}, {size_label(subjects.cases)} cases",
@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
         f"{load.started:%Y-%m-%d %H:%M} UTC; {subjects.cases:,} cases in the database; "
         f"supervisor of province {subjects.province_code}, counselor of commune "
         f"{subjects.commune_code}; {args.n} timed requests per page, {args.pdf_n} PDFs.",
-        f"Machine: {machine.describe(pg_url)}; {load.describe()}.",
+        f"Machine: {described}; {load.describe()}.",
         "",
         format_table(results),
     ])
