@@ -278,6 +278,7 @@ def headline(root: Unit, start: date, end: date, as_of: date) -> Headline:
     unit_child = (
         sa.select(Unit.path.label("path"), children.c.id.label("child_id"))
         .join(children, Unit.path.like(children.c.path + "%"))
+        .where(Unit.path.like(root.path + "%"))
         .subquery("unit_child")
     )
     per_child = (

@@ -45,11 +45,13 @@ def test_development_generates_keys_once_with_private_mode(
 
 def test_postgresql_statements_are_planned_with_their_values() -> None:
     """psycopg's server-side preparation lets PostgreSQL switch to a generic plan after a
-    few runs, which made unit-scoped aggregates hundreds of times slower; it is off."""
+    few runs, which made unit-scoped aggregates hundreds of times slower; it is off, and so
+    is JIT compilation, which cost seconds on the indicator's statements."""
     from caseapp.dbsetup import engine_options
 
     pg = engine_options("postgresql+psycopg://u@h/db", {"pool_pre_ping": True})
     assert pg["connect_args"]["prepare_threshold"] is None and pg["pool_pre_ping"]
+    assert "jit=off" in pg["connect_args"]["options"]
     assert engine_options("sqlite:///x.sqlite", {"pool_pre_ping": True}) == {
         "pool_pre_ping": True}
 
@@ -61,3 +63,4 @@ def test_the_app_engine_does_not_prepare_statements(app) -> None:
         pytest.skip("PostgreSQL only")
     with db.engine.connect() as conn:
         assert conn.connection.driver_connection.prepare_threshold is None
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
