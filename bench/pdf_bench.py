@@ -50,7 +50,11 @@ from caseapp.consultations.models import (  # noqa: E402
     ConsultationKind,
 )
 from caseapp.db import db  # noqa: E402
-from caseapp.documents.services import get_renderer, render_document  # noqa: E402
+from caseapp.documents.services import (  # noqa: E402
+    DocumentSpec,
+    get_renderer,
+    render_document,
+)
 from caseapp.documents.summary import case_summary_spec  # noqa: E402
 from caseapp.pdf import PdfStamp  # noqa: E402
 from caseapp.referrals.models import (  # noqa: E402
@@ -123,6 +127,22 @@ def build_case() -> tuple[User, int]:
     return user, case.id
 
 
+def final_html(spec: DocumentSpec, user: User) -> str:
+    """The HTML ``render_document`` hands to WeasyPrint for this document (app context)."""
+    stamp = PdfStamp(document_id="BENCH-00000", printed_by=user.full_name,
+                     printed_at=datetime.now(UTC))
+    return get_renderer().render_html(spec.template, spec.context, meta=spec.meta(),
+                                      stamp=stamp)
+
+
+def bare_pdf(html: str) -> bytes:
+    """WeasyPrint alone on that HTML, with the renderer's stylesheet, fonts and fetcher."""
+    renderer = get_renderer()
+    return HTML(string=html, url_fetcher=renderer.url_fetcher).write_pdf(
+        stylesheets=[renderer.stylesheet], font_config=renderer.font_config
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=15, help="renderings per path")
@@ -138,7 +158,6 @@ def main() -> None:
         with app.test_request_context():
             db.create_all()
             user, case_id = build_case()
-            renderer = get_renderer()
 
             def app_path() -> bytes:
                 case = get_case_or_404(case_id, user)
@@ -154,16 +173,10 @@ def main() -> None:
                 app_cpu.append(time.process_time() - c0)
 
             # The final HTML of one of those documents, rendered by WeasyPrint alone.
-            spec = case_summary_spec(get_case_or_404(case_id, user))
-            stamp = PdfStamp(document_id="BENCH-00000", printed_by=user.full_name,
-                             printed_at=datetime.now(UTC))
-            html = renderer.render_html(spec.template, spec.context, meta=spec.meta(),
-                                        stamp=stamp)
+            html = final_html(case_summary_spec(get_case_or_404(case_id, user)), user)
 
             def bare() -> bytes:
-                return HTML(string=html, url_fetcher=renderer.url_fetcher).write_pdf(
-                    stylesheets=[renderer.stylesheet], font_config=renderer.font_config
-                )
+                return bare_pdf(html)
 
             bare()
             bare_times: list[float] = []

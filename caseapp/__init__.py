@@ -32,6 +32,11 @@ def create_app(config: type[BaseConfig] | None = None, **overrides: Any) -> Flas
             f"sqlite:///{Path(app.instance_path) / 'caseapp.sqlite'}"
         )
 
+    from caseapp.dbsetup import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+
     from caseapp.crypto import Keyring, set_keyring
 
     set_keyring(Keyring.parse(app.config["DATA_KEY"]))

@@ -10,11 +10,13 @@ Every query of case-related data goes through here. Outside a user's scope the a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql import ColumnElement, Select
 
 from caseapp.attachments.models import Attachment
@@ -98,17 +100,21 @@ def scope_condition(model: type[Any], user: User | None = None) -> ColumnElement
     raise TypeError(f"{model.__name__} is not case data known to the access layer")
 
 
-def get_or_404(model: type[T], object_id: int, user: User | None = None, **options: Any) -> T:
-    """Load one case-related object the user may see, or answer 404."""
+def get_or_404(model: type[T], object_id: int, user: User | None = None,
+               options: Sequence[ORMOption] = ()) -> T:
+    """Load one case-related object the user may see, or answer 404. ``options`` are loader
+    options (e.g. what a page shows along with the object, loaded in the same statement)."""
     if not can_see_cases(user):
         abort(404)
     obj = db.session.scalar(
         sa.select(model).where(model.id == object_id, scope_condition(model, user))  # type: ignore[attr-defined]
+        .options(*options)
     )
     if obj is None:
         abort(404)
     return obj
 
 
-def get_case_or_404(case_id: int, user: User | None = None) -> Case:
-    return get_or_404(Case, case_id, user)
+def get_case_or_404(case_id: int, user: User | None = None,
+                    options: Sequence[ORMOption] = ()) -> Case:
+    return get_or_404(Case, case_id, user, options)

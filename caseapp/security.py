@@ -184,7 +184,8 @@ def init_security(app: Flask) -> None:
         # Per-request caches live on the app context. A server pushes a new one per request,
         # but an app context that is already active (tests, CLI tools driving requests) is
         # reused, so clear them: the user, locale and settings are decided anew each request.
-        for key in ("_login_user", "_settings_cache", "session_row", "session_expired"):
+        for key in ("_login_user", "_settings_cache", "_nav_items", "session_row",
+                    "session_expired"):
             g.pop(key, None)
         babel_refresh()
 

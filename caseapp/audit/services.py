@@ -67,9 +67,7 @@ def record(
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
-    else:
+    if session.get_bind().dialect.name != "postgresql":
         # SQLite ignores FOR UPDATE, and a read before the transaction's first write sees
         # no lock at all: two writers could read the same head and fork the chain. A write
         # first takes the database's write lock (waiting for any other writer), so the
@@ -77,7 +75,12 @@ def record(
         session.execute(sa.update(AuditHead).where(AuditHead.id == 1)
                         .values(id=AuditHead.id)
                         .execution_options(synchronize_session=False))
+    # The head row's lock orders writers of the chain. Before the first entry there is no
+    # row to lock, so PostgreSQL writers then queue on an advisory lock and read again.
     head = session.get(AuditHead, 1, with_for_update=True)
+    if head is None and session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
+        head = session.get(AuditHead, 1, with_for_update=True)
     prev = head.last_hash if head else None
     entry = AuditEntry(
         at=now(),

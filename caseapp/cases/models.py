@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from caseapp.clients.models import Client, Sex
 from caseapp.crypto import EncryptedText
 from caseapp.db import TimestampMixin, db, enum_type
 from caseapp.units.models import Unit
+
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
 
 
 class CaseCategory(enum.StrEnum):
@@ -176,6 +180,8 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     client: Mapped[Client] = relationship()
     unit: Mapped[Unit] = relationship()
+    # For pages that show the counselor's name; changes go through counselor_id.
+    counselor: Mapped[User | None] = relationship(viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -175,8 +175,10 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
 def _render_case(case: Case, revealed: bool = False, status_form: Any = None,
                  status_action: str | None = None) -> str:
     page = services.load_case_page(case, current_user)
-    db.session.commit()
-    return render_template(
+    # Render, then commit the view's audit entry: a commit first would expire every loaded
+    # record and the template would reload them one by one. Nothing is shown unless the
+    # commit succeeds.
+    html = render_template(
         "cases/view.html", page=page, case=case, client=case.client, revealed=revealed,
         reveal_form=RevealForm(), actions=services.allowed_actions(case, current_user),
         comment_form=status_form if status_action != "approve_closure" and status_form
@@ -185,11 +187,13 @@ def _render_case(case: Case, revealed: bool = False, status_form: Any = None,
         else ApproveClosureForm(formdata=None, opened_on=case.opened_on),
         status_action=status_action,
     )
+    db.session.commit()
+    return html
 
 
 @bp.route("/<int:case_id>")
 def view(case_id: int) -> str:
-    case = access.get_case_or_404(case_id)
+    case = access.get_case_or_404(case_id, options=services.CASE_PEOPLE)
     return _render_case(case)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import aliased, defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp import access
@@ -302,9 +302,14 @@ class CasePage:
     timeline: list[TimelineEntry] = field(default_factory=list)
 
 
+# What the case page and the case summary show of the case's own relations, loaded with
+# the case in one statement.
+CASE_PEOPLE = (joinedload(Case.client), joinedload(Case.unit), joinedload(Case.counselor))
+
+
 def load_case_page(case: Case, user: User) -> CasePage:
     """Everything the case page shows, and the audit entry of the view (caller commits)."""
-    counselor = db.session.get(User, case.counselor_id) if case.counselor_id else None
+    counselor = case.counselor
     actor = aliased(User)
     rows = db.session.execute(
         sa.select(CaseEvent, actor.full_name).outerjoin(actor, actor.id == CaseEvent.user_id)

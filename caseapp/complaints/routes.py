@@ -166,4 +166,4 @@ def status(complaint_id: int) -> Response:
 
 
 add_nav(NavItem("complaints.index", _l("Complaints"), ("counselor", "supervisor"),
-                badge=services.overdue_count))
+                badge=services.overdue_count_query))

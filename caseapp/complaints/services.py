@@ -56,11 +56,13 @@ def is_overdue(c: Complaint) -> bool:
     return c.deadline_on < today() and c.status not in DONE
 
 
+def overdue_count_query(user: User | None = None) -> sa.Select[Any]:
+    return (sa.select(sa.func.count(Complaint.id))
+            .where(overdue_condition(), in_scope(Complaint.unit_id, user)))
+
+
 def overdue_count(user: User | None = None) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Complaint.id))
-        .where(overdue_condition(), in_scope(Complaint.unit_id, user))
-    ) or 0
+    return db.session.scalar(overdue_count_query(user)) or 0
 
 
 def find_case(code: str, user: User | None = None) -> Case | None:

@@ -116,8 +116,8 @@ def followups() -> str:
                            today=today(), week_end=services.end_of_week(today()))
 
 
-def _badge() -> int:
-    return services.followups_due_count(
+def _badge() -> sa.Select[Any]:
+    return services.followups_due_count_query(
         counselor_id=current_user.id if _mine_default() else None)
 
 

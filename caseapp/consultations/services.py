@@ -79,6 +79,11 @@ def followups_query(user: User | None = None, counselor_id: int | None = None
     return q
 
 
+def followups_due_count_query(user: User | None = None, counselor_id: int | None = None
+                              ) -> Select[Any]:
+    sub = followups_query(user, counselor_id).order_by(None).subquery()
+    return sa.select(sa.func.count()).select_from(sub)
+
+
 def followups_due_count(user: User | None = None, counselor_id: int | None = None) -> int:
-    sub = followups_query(user, counselor_id).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0
+    return db.session.scalar(followups_due_count_query(user, counselor_id)) or 0

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from caseapp.access import get_or_404
 from caseapp.cases.models import Case
+from caseapp.cases.services import CASE_PEOPLE
 from caseapp.documents.forms import CasePrintForm, LookupForm, SlipPrintForm
 from caseapp.documents.services import DocumentSpec, can_look_up, lookup_document, render_document
 from caseapp.documents.slip import SlipRefused, referral_slip_spec
@@ -34,7 +35,7 @@ def _pdf_response(spec: DocumentSpec, pdf: bytes) -> Response:
 
 @bp.route("/case/<int:case_id>/print", methods=["GET", "POST"])
 def print_case(case_id: int) -> Response | str:
-    case = get_or_404(Case, case_id)
+    case = get_or_404(Case, case_id, options=CASE_PEOPLE)
     form = CasePrintForm()
     if form.validate_on_submit():
         spec = case_summary_spec(case, form.sections.data, bool(form.identifying.data))

@@ -31,7 +31,7 @@ from caseapp.cases.models import (
     RiskAssessment,
     RiskLevel,
 )
-from caseapp.clients.models import SHAREABLE_FIELDS, Client, Consent, ConsentPurpose
+from caseapp.clients.models import SHAREABLE_FIELDS, Consent, ConsentPurpose
 from caseapp.complaints.models import Complaint
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
@@ -40,7 +40,6 @@ from caseapp.documents.services import DocumentSpec, service_label
 from caseapp.i18n import format_date, format_datetime
 from caseapp.labels import label
 from caseapp.referrals.models import Provider, Referral, ReferralEvent, ServiceType
-from caseapp.units.models import Unit
 
 # Keys are stable (CLI --sections, audit entries); order is the printed order.
 SECTIONS: dict[str, Any] = {
@@ -191,8 +190,7 @@ def _yes_no(value: bool) -> str:
 
 
 def load_client(case: Case, identifying: bool) -> list[Fact]:
-    client = db.session.get(Client, case.client_id)
-    assert client is not None
+    client = case.client
     facts = [Fact(_("Client code"), client.code)]
     if identifying:
         facts += [
@@ -220,11 +218,7 @@ def load_client(case: Case, identifying: bool) -> list[Fact]:
 
 
 def load_case(case: Case) -> list[Fact]:
-    counselor = ""
-    if case.counselor_id is not None:
-        counselor = (
-            db.session.scalar(sa.select(User.full_name).where(User.id == case.counselor_id)) or ""
-        )
+    counselor = case.counselor.full_name if case.counselor is not None else ""
     facts = [
         Fact(_("Category"), label(case.category)),
         Fact(_("Status"), label(case.status)),
@@ -498,7 +492,7 @@ def case_summary_spec(
 ) -> DocumentSpec:
     """What the case summary prints for ``case`` (already loaded through the access layer)."""
     chosen = parse_sections(sections)
-    unit_name = db.session.scalar(sa.select(Unit.name).where(Unit.id == case.unit_id)) or ""
+    unit_name = case.unit.name
     data: dict[str, Any] = {key: None for key in SECTIONS}
     for key in chosen:
         data[key] = load_client(case, identifying) if key == "client" else _LOADERS[key](case)

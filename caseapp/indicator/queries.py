@@ -164,6 +164,10 @@ def qualifying_cases(root: Unit, start: date, end: date) -> sa.Select[Any]:
 def case_flags(root: Unit, start: date, end: date, as_of: date) -> Subquery:
     """One row per qualifying case with 0/1 flags ``received`` and ``pending`` and the
     first counting receipt date (``first_received``, NULL if none by the as-of date)."""
+    return case_flags_select(root, start, end, as_of).subquery("cf")
+
+
+def case_flags_select(root: Unit, start: date, end: date, as_of: date) -> sa.Select[Any]:
     qc = qualifying_cases(root, start, end).cte("qc")
     received = _received_condition(as_of)
     ref = (
@@ -188,7 +192,6 @@ def case_flags(root: Unit, start: date, end: date, as_of: date) -> Subquery:
         )
         .select_from(qc)
         .outerjoin(ref, ref.c.case_id == qc.c.case_id)
-        .subquery("cf")
     )
 
 
@@ -212,12 +215,8 @@ def _figures(row: Any) -> Figures:
 # --- breakdowns (one statement each) ---------------------------------------------------
 
 
-def by_age(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures]:
-    """Women / girls / unknown. A client's class comes from the age at detection of her
-    earliest qualifying case (earliest detection date, then lowest case id): under 16 is a
-    girl, 16 and over a woman, no age recorded is unknown. Each client is in one class, so
-    the classes add up to the total."""
-    cf = case_flags(root, start, end, as_of)
+def _age_per_client(cf: Any) -> Subquery:
+    """Per client: received, pending and the age class of her earliest qualifying case."""
     ranked = sa.select(
         cf.c.client_id, cf.c.age, cf.c.received, cf.c.pending,
         sa.func.row_number().over(
@@ -233,7 +232,7 @@ def by_age(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures
     ).group_by(ranked.c.client_id).subquery("pca")
     # The class is a column of a subquery so the outer GROUP BY names a column, not an
     # expression with its own bound parameters (PostgreSQL would not match them).
-    per_client = sa.select(
+    return sa.select(
         per_client_ages.c.client_id,
         per_client_ages.c.received,
         per_client_ages.c.pending,
@@ -243,6 +242,100 @@ def by_age(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures
             else_="women",
         ).label("age_class"),
     ).subquery("pc")
+
+
+def _children(root: Unit) -> Subquery:
+    return (
+        sa.select(Unit.id, Unit.code, Unit.name, Unit.path)
+        .where(Unit.parent_id == root.id, Unit.merged_into_id.is_(None))
+        .subquery("children")
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    by_age: dict[str, Figures]
+    by_category: dict[str, Figures]
+    by_unit: list[UnitFigures]
+
+
+def headline(root: Unit, start: date, end: date, as_of: date) -> Headline:
+    """The breakdowns by age class, category and unit in ONE statement: the flagged
+    qualifying cases are computed once (a CTE) and grouped three ways.
+
+    Each family follows the definition of its own function below (``by_age``,
+    ``by_category``, ``by_unit``). A case reaches its unit's child of ``root`` through a
+    small unit-to-child table (unit paths against the children's paths), so the cases are
+    joined on equality rather than compared with every child's path."""
+    cf = case_flags_select(root, start, end, as_of).cte("cf")
+    ages = _age_per_client(cf)
+    per_category = sa.select(
+        cf.c.client_id, cf.c.category,
+        sa.func.max(cf.c.received).label("received"),
+        sa.func.max(cf.c.pending).label("pending"),
+    ).group_by(cf.c.client_id, cf.c.category).subquery("pcc")
+    children = _children(root)
+    unit_child = (
+        sa.select(Unit.path.label("path"), children.c.id.label("child_id"))
+        .join(children, Unit.path.like(children.c.path + "%"))
+        .where(Unit.path.like(root.path + "%"))
+        .subquery("unit_child")
+    )
+    per_child = (
+        sa.select(unit_child.c.child_id, cf.c.client_id,
+                  sa.func.max(cf.c.received).label("received"),
+                  sa.func.max(cf.c.pending).label("pending"))
+        .select_from(cf)
+        .join(unit_child, unit_child.c.path == cf.c.path)
+        .group_by(unit_child.c.child_id, cf.c.client_id)
+        .subquery("pch")
+    )
+    child_totals = (
+        sa.select(per_child.c.child_id, *_totals(per_child))
+        .group_by(per_child.c.child_id)
+        .subquery("cht")
+    )
+    no_id = sa.cast(sa.null(), sa.Integer)
+    stmt = sa.union_all(
+        sa.select(sa.literal("age").label("family"),
+                  sa.cast(ages.c.age_class, sa.String).label("k"), no_id.label("unit_id"),
+                  sa.cast(sa.null(), sa.String).label("name"), *_totals(ages))
+        .group_by(ages.c.age_class),
+        sa.select(sa.literal("category"), sa.cast(per_category.c.category, sa.String), no_id,
+                  sa.cast(sa.null(), sa.String), *_totals(per_category))
+        .group_by(per_category.c.category),
+        sa.select(sa.literal("unit"), children.c.code, children.c.id, children.c.name,
+                  sa.func.coalesce(child_totals.c.denominator, 0),
+                  sa.func.coalesce(child_totals.c.numerator, 0),
+                  sa.func.coalesce(child_totals.c.pending, 0))
+        .select_from(children)
+        .outerjoin(child_totals, child_totals.c.child_id == children.c.id),
+    )
+    age_found: dict[str, Figures] = {}
+    category_found: dict[str, Figures] = {}
+    units: list[UnitFigures] = []
+    for row in db.session.execute(stmt):
+        figures = Figures(int(row[4] or 0), int(row[5] or 0), int(row[6] or 0))
+        if row.family == "age":
+            age_found[row.k] = figures
+        elif row.family == "category":
+            category_found[CaseCategory(row.k).value] = figures
+        else:
+            units.append(UnitFigures(row.unit_id, row.k, row.name, figures))
+    return Headline(
+        by_age={k: age_found.get(k, Figures()) for k in AGE_CLASSES},
+        by_category={c.value: category_found.get(c.value, Figures())
+                     for c in QUALIFYING_CATEGORIES},
+        by_unit=sorted(units, key=lambda u: u.code),
+    )
+
+
+def by_age(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures]:
+    """Women / girls / unknown. A client's class comes from the age at detection of her
+    earliest qualifying case (earliest detection date, then lowest case id): under 16 is a
+    girl, 16 and over a woman, no age recorded is unknown. Each client is in one class, so
+    the classes add up to the total."""
+    per_client = _age_per_client(case_flags(root, start, end, as_of))
     rows = db.session.execute(
         sa.select(per_client.c.age_class, *_totals(per_client)).group_by(per_client.c.age_class)
     ).all()
@@ -274,11 +367,7 @@ def by_unit(root: Unit, start: date, end: date, as_of: date) -> list[UnitFigures
     from that child's cases only. Cases recorded at ``root`` itself, or at a unit merged
     directly into ``root``, belong to no child and appear only in the total."""
     cf = case_flags(root, start, end, as_of)
-    children = (
-        sa.select(Unit.id, Unit.code, Unit.name, Unit.path)
-        .where(Unit.parent_id == root.id, Unit.merged_into_id.is_(None))
-        .subquery("children")
-    )
+    children = _children(root)
     per_client = (
         sa.select(
             children.c.id.label("child_id"), cf.c.client_id,
@@ -348,35 +437,45 @@ def month_ends(start: date, end: date) -> list[date]:
 def trend(root: Unit, start: date, end: date, as_of: date) -> list[TrendPoint]:
     """Cumulative monthly trend: for each month end M of the period, the indicator for
     [start, M] as of min(M, as_of). The last point equals the period's own figures, so the
-    line shows how the rate was built up toward the target. Pending is not traced."""
+    line shows how the rate was built up toward the target. Pending is not traced.
+
+    Exact pre-aggregation, one statement whatever the number of months: a client is in the
+    denominator at M once her first qualifying detection is on or before M, and in the
+    numerator once some case of hers has both its detection and its first counting receipt
+    (by the as-of date) on or before M, i.e. from the earliest max(detection, receipt) over
+    her cases. The statement returns how many clients enter on each date; the month ends
+    are cumulative sums of those."""
     months = month_ends(start, end)
     cf = case_flags(root, start, end, as_of)
-    month_rows = sa.union_all(*[
-        sa.select(sa.literal(m, sa.Date).label("m_end"),
-                  sa.literal(min(m, as_of), sa.Date).label("m_asof"))
-        for m in months
-    ]).subquery("months")
+    entered = sa.case(
+        (cf.c.first_received.is_(None), None),
+        (cf.c.first_received > cf.c.detected_on, cf.c.first_received),
+        else_=cf.c.detected_on,
+    )
     per_client = (
-        sa.select(
-            month_rows.c.m_end, cf.c.client_id,
-            sa.func.max(sa.case(
-                (sa.and_(cf.c.first_received.is_not(None),
-                         cf.c.first_received <= month_rows.c.m_asof), 1),
-                else_=0,
-            )).label("received"),
-            sa.literal(0).label("pending"),
-        )
-        .select_from(month_rows)
-        .join(cf, cf.c.detected_on <= month_rows.c.m_end)
-        .group_by(month_rows.c.m_end, cf.c.client_id)
+        sa.select(cf.c.client_id,
+                  sa.func.min(cf.c.detected_on).label("detected"),
+                  sa.func.min(entered).label("served"))
+        .group_by(cf.c.client_id)
         .subquery("pc")
     )
-    rows = db.session.execute(
-        sa.select(per_client.c.m_end, *_totals(per_client)).group_by(per_client.c.m_end)
-    ).all()
-    found = {_as_date(r.m_end): _figures(r) for r in rows}
-    return [TrendPoint(m, Figures(found.get(m, Figures()).denominator,
-                                  found.get(m, Figures()).numerator, 0)) for m in months]
+    stmt = sa.union_all(
+        sa.select(sa.literal("d").label("kind"), per_client.c.detected.label("day"),
+                  sa.func.count().label("n"))
+        .group_by(per_client.c.detected),
+        sa.select(sa.literal("n"), per_client.c.served, sa.func.count())
+        .where(per_client.c.served.is_not(None))
+        .group_by(per_client.c.served),
+    )
+    entries: dict[str, list[tuple[date, int]]] = {"d": [], "n": []}
+    for kind, day, n in db.session.execute(stmt):
+        entries[kind].append((_as_date(day), int(n)))
+    points = []
+    for m in months:
+        points.append(TrendPoint(m, Figures(
+            sum(n for day, n in entries["d"] if day <= m),
+            sum(n for day, n in entries["n"] if day <= m), 0)))
+    return points
 
 
 def _as_date(value: Any) -> date:
@@ -386,9 +485,10 @@ def _as_date(value: Any) -> date:
 def compute(root: Unit, start: date, end: date, as_of: date | None = None, *,
             with_trend: bool = True, with_services: bool = True) -> IndicatorResult:
     """The indicator and its breakdowns for ``root``'s subtree, in a fixed number of
-    statements (at most five)."""
+    statements (at most three)."""
     as_of = as_of or default_as_of(end)
-    ages = by_age(root, start, end, as_of)
+    head = headline(root, start, end, as_of)
+    ages = head.by_age
     total = Figures(
         sum(f.denominator for f in ages.values()),
         sum(f.numerator for f in ages.values()),
@@ -403,8 +503,8 @@ def compute(root: Unit, start: date, end: date, as_of: date | None = None, *,
         as_of=as_of,
         target=float(get_setting("indicator_target")),
         total=total,
-        by_unit=by_unit(root, start, end, as_of),
-        by_category=by_category(root, start, end, as_of),
+        by_unit=head.by_unit,
+        by_category=head.by_category,
         by_age=ages,
         by_service=by_service(root, start, end, as_of) if with_services else [],
         trend=trend(root, start, end, as_of) if with_trend else [],

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from caseapp.access import can_see_cases, get_case_or_404, get_or_404
@@ -90,16 +91,16 @@ def _helpers() -> dict[str, Any]:
 
 # --- navigation ------------------------------------------------------------------------------
 
-def _badge_attention() -> int:
-    return services.count_attention(_user())
+def _badge_attention() -> Select[Any]:
+    return services.attention_query(_user())
 
 
-def _badge_review() -> int:
-    return services.count_awaiting_review(_user())
+def _badge_review() -> Select[Any] | None:
+    return services.awaiting_review_count_query(_user())
 
 
-def _badge_high_risk() -> int:
-    return services.count_high_risk(_user())
+def _badge_high_risk() -> Select[Any] | None:
+    return services.high_risk_count_query(_user())
 
 
 add_nav(NavItem("referrals.mine", _l("My referrals"), ("counselor", "supervisor"),

@@ -72,4 +72,4 @@ def load_section(case: Case) -> dict[str, Any]:
 register_section(CaseSection(key="risk", order=15, template="risk/_case_section.html",
                              loader=load_section))
 add_nav(NavItem("risk.high", _l("High-risk cases"), ("supervisor",),
-                badge=services.high_risk_count))
+                badge=services.high_risk_count_query))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -55,6 +56,9 @@ def high_risk_condition(user: User | None = None) -> ColumnElement[bool]:
                    in_scope(Case.unit_id, user))
 
 
+def high_risk_count_query(user: User | None = None) -> sa.Select[Any]:
+    return sa.select(sa.func.count(Case.id)).where(high_risk_condition(user))
+
+
 def high_risk_count(user: User | None = None) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Case.id)).where(high_risk_condition(user))
-                             ) or 0
+    return db.session.scalar(high_risk_count_query(user)) or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, g, has_app_context
 
 from caseapp.db import db
@@ -27,15 +28,22 @@ DEFAULTS: dict[str, Any] = {
 def get_setting(key: str) -> Any:
     if key not in DEFAULTS:
         raise KeyError(key)
-    cache: dict[str, Any] = g.setdefault("_settings_cache", {}) if has_app_context() else {}
-    if key in cache:
-        return cache[key]
-    row = db.session.get(Setting, key)
-    value = json.loads(row.value) if row else DEFAULTS[key]
-    if key == "mfa_required_roles" and value is None:
-        value = list(current_app.config.get("MFA_REQUIRED_ROLES", ()))
-    cache[key] = value
-    return value
+    cache: dict[str, Any] | None = g.get("_settings_cache") if has_app_context() else None
+    if cache is None:
+        cache = _load_all()
+        if has_app_context():
+            g._settings_cache = cache
+    return cache[key]
+
+
+def _load_all() -> dict[str, Any]:
+    """Every setting in one statement: a page reads several (badges, deadlines, the term)."""
+    stored = {row.key: row.value for row in db.session.scalars(sa.select(Setting))}
+    values = {key: json.loads(stored[key]) if key in stored else default
+              for key, default in DEFAULTS.items()}
+    if values["mfa_required_roles"] is None:
+        values["mfa_required_roles"] = list(current_app.config.get("MFA_REQUIRED_ROLES", ()))
+    return values
 
 
 def set_setting(key: str, value: Any) -> None:

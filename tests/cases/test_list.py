@@ -131,3 +131,26 @@ def app_overrides() -> dict[str, object]:
     # These tests compare texts with their English ids; Vietnamese rendering is checked in
     # tests/foundation/test_translations.py and the browser tests.
     return {"BABEL_DEFAULT_LOCALE": "en"}
+
+
+def test_case_page_statements_do_not_grow_with_its_records(org: Org, make, login_as,
+                                                            queries) -> None:
+    from caseapp.cases.models import Incident, IncidentAct, ViolenceAct
+
+    small, large = a_case(make, org.a), a_case(make, org.a)
+    for case, n in ((small, 1), (large, 4)):
+        for _ in range(n):
+            inc = Incident(case_id=case.id)
+            inc.acts = [IncidentAct(act=ViolenceAct.PHYSICAL_ASSAULT)]
+            db.session.add(inc)
+            make.referral(case, ReferralState.SENT)
+    db.session.commit()
+    c = login_as(org.sup_p)
+    small_url, large_url = f"/cases/{small.id}", f"/cases/{large.id}"
+    c.get(small_url)
+    with queries() as few:
+        assert c.get(small_url).status_code == 200
+    with queries() as many:
+        html = c.get(large_url).get_data(as_text=True)
+    assert html.count("/incidents/") >= 4 and html.count('href="/referrals/') >= 4
+    assert len(many) == len(few) <= 20

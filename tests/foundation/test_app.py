@@ -41,3 +41,26 @@ def test_development_generates_keys_once_with_private_mode(
     assert a.config["DATA_KEY"] == b.config["DATA_KEY"]
     for name in ("secret_key", "data_key"):
         assert (tmp_path / "instance" / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_postgresql_statements_are_planned_with_their_values() -> None:
+    """psycopg's server-side preparation lets PostgreSQL switch to a generic plan after a
+    few runs, which made unit-scoped aggregates hundreds of times slower; it is off, and so
+    is JIT compilation, which cost seconds on the indicator's statements."""
+    from caseapp.dbsetup import engine_options
+
+    pg = engine_options("postgresql+psycopg://u@h/db", {"pool_pre_ping": True})
+    assert pg["connect_args"]["prepare_threshold"] is None and pg["pool_pre_ping"]
+    assert "jit=off" in pg["connect_args"]["options"]
+    assert engine_options("sqlite:///x.sqlite", {"pool_pre_ping": True}) == {
+        "pool_pre_ping": True}
+
+
+def test_the_app_engine_does_not_prepare_statements(app) -> None:
+    from caseapp.db import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with db.engine.connect() as conn:
+        assert conn.connection.driver_connection.prepare_threshold is None
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"

@@ -253,3 +253,26 @@ def test_fixed_number_of_queries(make, tree, queries):
         u = make.unit(f"C{i}", parent=root)
         received(make, make.case(u))
     assert count() == small <= 5
+
+
+def test_trend_points_equal_the_indicator_of_each_month(make, tree):
+    """Each point is the indicator for [start, month end] as of min(month end, as-of), also
+    for a client whose receipt predates a later case, a receipt recorded before detection,
+    and a receipt after the as-of date."""
+    root, a, b = tree
+    start, end, as_of = date(2026, 1, 1), date(2026, 5, 31), date(2026, 4, 15)
+    one = make.client(a)
+    first = make.case(a, client=one, detected_on=date(2026, 3, 5))
+    received(make, first, on=date(2026, 3, 20))
+    make.case(a, client=one, detected_on=date(2026, 1, 20))
+    early = make.case(b, detected_on=date(2026, 2, 10))
+    received(make, early, on=date(2026, 1, 25))  # recorded before the detection date
+    late = make.case(b, detected_on=date(2026, 2, 1))
+    received(make, late, on=date(2026, 4, 30))  # after the as-of date
+    make.case(a, detected_on=date(2026, 5, 2))
+    points = queries.trend(root, start, end, as_of)
+    assert [p.month_end for p in points] == queries.month_ends(start, end)
+    for p in points:
+        ref = queries.compute(root, start, p.month_end, min(p.month_end, as_of)).total
+        assert (p.figures.denominator, p.figures.numerator) == (ref.denominator, ref.numerator)
+    assert points[-1].figures.numerator == 2

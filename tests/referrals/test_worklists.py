@@ -171,3 +171,17 @@ def test_worklist_queries_do_not_grow(world: Any, login_as: Any, queries: Any,
     assert html.count("Mở chuyển gửi") >= 20 or html.count("Chuyển gửi mới") >= 20
     if url == "/referrals/":
         assert "Village clinic" in html
+
+
+def test_all_badges_of_a_page_are_counted_in_one_statement(world: Any, login_as: Any,
+                                                           queries: Any) -> None:
+    world.referral(S.SUBMITTED)
+    c = login_as(world.supervisor)
+    c.get("/")
+    with queries() as statements:
+        html = c.get("/").get_data(as_text=True)
+    assert '<span class="badge">1</span>' in html
+    counts = [s for s in statements if "count(" in s.lower()]
+    assert len(counts) == 1
+    # The review badge, the high-risk badge and the others are all in that one statement.
+    assert counts[0].lower().count("count(") >= 4
