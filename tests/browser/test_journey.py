@@ -110,6 +110,10 @@ def _record_consent(page: Any, checks: PageChecks) -> None:
 
 def _draft_and_submit_referral(page: Any, checks: PageChecks) -> None:
     page.get_by_role("link", name="Chuyển gửi mới").click()
+    # The form must be the page shown before a field is chosen: on a slow machine the click
+    # returns while the case page is still there.
+    page.wait_for_url(re.compile(r"/referrals/new/\d+"))
+    page.wait_for_load_state()
     # Choosing the service reloads the form with the providers offering it.
     with page.expect_navigation():
         page.get_by_label("Dịch vụ", exact=False).first.select_option(label="Trợ giúp pháp lý")
