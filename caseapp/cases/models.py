@@ -149,7 +149,11 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         # The indicator filters by category and detection date inside a unit subtree.
         sa.Index("ix_cases_category_detected", "category", "detected_on", "unit_id"),
-        sa.Index("ix_cases_unit_status", "unit_id", "status"),
+        # Scope: every list, worklist and badge of a supervisor reads the cases of a set of
+        # units. The columns they filter and sort by are in the index, so those reads never
+        # touch the table (a province's cases are spread over the whole of it).
+        sa.Index("ix_cases_scope", "unit_id", "status", "current_risk", "category",
+                 "detected_on", "counselor_id", "id"),
         sa.UniqueConstraint("unit_id", "imported_ref", name="uq_cases_unit_imported_ref"),
     )
 
@@ -188,6 +192,10 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
     @property
     def client_sex(self) -> Sex:
         return self.client.sex
+
+
+# Search compares codes without regard to case.
+sa.Index("ix_cases_code_upper", sa.func.upper(Case.code))
 
 
 class CaseEvent(db.Model):  # type: ignore[name-defined]

@@ -94,6 +94,10 @@ class Client(TimestampMixin, db.Model):  # type: ignore[name-defined]
             self.birth_year = value.year
 
 
+# Search compares codes without regard to case.
+sa.Index("ix_clients_code_upper", sa.func.upper(Client.code))
+
+
 class Consent(TimestampMixin, db.Model):  # type: ignore[name-defined]
     """Consent for one purpose; withdrawal is recorded, never deleted."""
 
