@@ -110,7 +110,8 @@ def build_case() -> tuple[User, int]:
         st = ServiceType(code=code, label_vi=f"Dịch vụ {code}", label_en=code)
         db.session.add(st)
         db.session.flush()
-        ref = Referral(case_id=case.id, service_type_id=st.id, state=ReferralState.SENT,
+        ref = Referral(case_id=case.id, unit_id=case.unit_id, service_type_id=st.id,
+                       state=ReferralState.SENT,
                        urgency=Urgency.URGENT, reason="Cần hỗ trợ khẩn cấp",
                        referred_on=date(2026, 3, 3 + n), created_by_id=user.id)
         db.session.add(ref)

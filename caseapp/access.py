@@ -82,7 +82,7 @@ def client_visible(user: User | None = None) -> ColumnElement[bool]:
 
 # How each model reaches its unit, for get_or_404.
 _CASE_CHILDREN: tuple[type[Any], ...] = (
-    Incident, RiskAssessment, ProtectionMeasure, Consultation, Referral,
+    Incident, RiskAssessment, ProtectionMeasure, Consultation,
 )
 
 
@@ -95,7 +95,8 @@ def scope_condition(model: type[Any], user: User | None = None) -> ColumnElement
         return client_visible(user)
     if model is Consent:
         return Consent.client_id.in_(sa.select(Client.id).where(client_visible(user)))
-    if model in (Complaint, Attachment):
+    if model in (Complaint, Attachment, Referral):
+        # A referral's unit is its case's: a (case, unit) foreign key keeps them equal.
         return in_scope(model.unit_id, user)
     raise TypeError(f"{model.__name__} is not case data known to the access layer")
 

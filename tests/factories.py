@@ -104,7 +104,8 @@ class Factory:
                  service: str = "health", **kw: Any) -> Referral:
         st = self.service_type(service)
         kw.setdefault("referred_on", case.detected_on)
-        r = Referral(case_id=case.id, service_type_id=st.id, state=state, **kw)
+        r = Referral(case_id=case.id, unit_id=case.unit_id, service_type_id=st.id, state=state,
+                     **kw)
         db.session.add(r)
         db.session.commit()
         return r

@@ -155,6 +155,8 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
         sa.Index("ix_cases_scope", "unit_id", "status", "current_risk", "category",
                  "detected_on", "counselor_id", "id"),
         sa.UniqueConstraint("unit_id", "imported_ref", name="uq_cases_unit_imported_ref"),
+        # Target of the referrals' (case, unit) foreign key.
+        sa.UniqueConstraint("id", "unit_id", name="uq_cases_id_unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

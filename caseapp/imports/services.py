@@ -198,7 +198,8 @@ class _Importer:
         self.case_scopes: Counter[tuple[str, int]] = Counter()
         self.existing_clients: dict[tuple[int, str], int] = {}
         self.existing_births: dict[int, tuple[date | None, int | None]] = {}
-        self.earlier_cases: dict[str, int] = {}  # case_ref -> case id (earlier import)
+        # case_ref -> (case id, unit id) of a case from an earlier import
+        self.earlier_cases: dict[str, tuple[int, int]] = {}
         self.case_rows = 0
         self.referral_rows = 0
 
@@ -499,7 +500,7 @@ class _Importer:
     def _check_earlier_referral_cases(
         self, file: str, pending: dict[str, list[tuple[int, int, date]]]
     ) -> None:
-        found: dict[str, list[int]] = defaultdict(list)
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
         refs = list(pending)
         for i in range(0, len(refs), 500):
             for cid, unit_id, ref in db.session.execute(
@@ -507,8 +508,8 @@ class _Importer:
                 .where(Case.imported_ref.in_(refs[i:i + 500]))
             ):
                 if self.allowed is None or unit_id in self.allowed:
-                    found[ref].append(cid)
-        case_ids = {ids[0] for ids in found.values() if len(ids) == 1}
+                    found[ref].append((cid, unit_id))
+        case_ids = {ids[0][0] for ids in found.values() if len(ids) == 1}
         earlier: set[tuple[int, int, date]] = set()
         ids = list(case_ids)
         for i in range(0, len(ids), 500):
@@ -525,7 +526,7 @@ class _Importer:
                 elif len(ids_for_ref) > 1:
                     message = _("This case_ref was imported for several units; import the "
                                 "referral with the cases file of its unit.")
-                elif (ids_for_ref[0], st_id, referred_on) in earlier:
+                elif (ids_for_ref[0][0], st_id, referred_on) in earlier:
                     message = _("This referral was already imported.")
                 else:
                     continue
@@ -586,8 +587,9 @@ class _Importer:
 
         if referrals is not None:
             case_ids = dict(self.earlier_cases)
-            case_ids.update((r, i) for r, i in db.session.execute(
-                sa.select(Case.imported_ref, Case.id).where(Case.import_batch_id == batch.id)
+            case_ids.update((r, (i, u)) for r, i, u in db.session.execute(
+                sa.select(Case.imported_ref, Case.id, Case.unit_id)
+                .where(Case.import_batch_id == batch.id)
             ))
             rows: list[dict[str, Any]] = []
             for row in self._rows(referrals, vocab.REFERRAL_COLUMNS, vocab.REFERRAL_REQUIRED):
@@ -595,7 +597,9 @@ class _Importer:
                 if data is None or data["case_ref"] not in case_ids:
                     raise _Abort
                 ref = data.pop("case_ref")
-                data.update(case_id=case_ids[ref], imported_ref=ref, import_batch_id=batch.id,
+                case_id, unit_id = case_ids[ref]
+                data.update(case_id=case_id, unit_id=unit_id, imported_ref=ref,
+                            import_batch_id=batch.id,
                             urgency=Urgency.ROUTINE, created_by_id=self.user.id, created_at=at,
                             consent_override=False, version=1)
                 rows.append(data)

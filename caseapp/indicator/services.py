@@ -91,8 +91,7 @@ def operational_counts(unit: Unit) -> dict[str, int]:
                Complaint.status.not_in(CLOSED_COMPLAINT_STATES))
         .scalar_subquery().label("overdue_petitions"),
         sa.select(sa.func.count()).select_from(Referral)
-        .join(Case, Case.id == Referral.case_id)
-        .where(Case.unit_id.in_(units), Referral.follow_up_on < day,
+        .where(Referral.unit_id.in_(units), Referral.follow_up_on < day,
                Referral.state.in_(OPEN_REFERRAL_STATES))
         .scalar_subquery().label("overdue_referrals"),
         sa.select(sa.func.count()).select_from(Consultation)

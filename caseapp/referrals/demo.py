@@ -146,7 +146,7 @@ def seed_demo_referrals() -> int:
         referred = min(max(case.opened_on, t - timedelta(days=30 - i)), t)
         steps = [min(referred + timedelta(days=2 * k), t) for k in range(len(PATHS[state]))]
         r = Referral(
-            case_id=case.id, service_type_id=types[code].id,
+            case_id=case.id, unit_id=case.unit_id, service_type_id=types[code].id,
             provider_id=provider.id if provider else None,
             provider_name=None if provider else "Cơ sở ngoài danh bạ",
             state=state, urgency=Urgency.URGENT if i % 3 == 0 else Urgency.ROUTINE,

@@ -99,10 +99,18 @@ class Referral(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         sa.Index("ix_referrals_case_state", "case_id", "state"),
         sa.Index("ix_referrals_state_followup", "state", "follow_up_on"),
+        # The case's unit, so a supervisor's worklists and badges read the referrals of
+        # their units directly instead of probing every case of a province. The database
+        # keeps it equal to the case's unit: a referral cannot name another unit, and
+        # moving a case to another unit moves its referrals with it.
+        sa.ForeignKeyConstraint(["case_id", "unit_id"], ["cases.id", "cases.unit_id"],
+                                onupdate="CASCADE", name="fk_referrals_case_unit_cases"),
+        sa.Index("ix_referrals_unit_state", "unit_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    unit_id: Mapped[int]
     service_type_id: Mapped[int] = mapped_column(sa.ForeignKey("service_types.id"), index=True)
     provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("providers.id"), index=True)
     provider_name: Mapped[str | None] = mapped_column(sa.String(200))  # off-directory provider

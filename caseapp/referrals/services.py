@@ -273,7 +273,8 @@ def create_referral(case: Case, data: dict[str, Any], user: User) -> Referral:
     if case.status == CaseStatus.CLOSED:
         raise ReferralError(_("The case is closed; no new referral can be made."))
     _check_referral_data(case, data)
-    r = Referral(case_id=case.id, state=ReferralState.DRAFT, created_by_id=user.id,
+    r = Referral(case_id=case.id, unit_id=case.unit_id, state=ReferralState.DRAFT,
+                 created_by_id=user.id,
                  **{k: data.get(k) for k in REFERRAL_FIELDS})
     r.urgency = Urgency(data.get("urgency") or Urgency.ROUTINE)
     db.session.add(r)
@@ -328,7 +329,8 @@ def _scoped(user: User) -> Select[Any]:
     return (
         sa.select(Referral, Case)
         .join(Case, Case.id == Referral.case_id)
-        .where(Case.unit_id.in_(case_unit_ids(user)))
+        # A referral's unit is its case's (a foreign key keeps them equal).
+        .where(Referral.unit_id.in_(case_unit_ids(user)))
         .options(joinedload(Referral.provider))
     )
 
@@ -416,8 +418,7 @@ def my_referrals(user: User, state: ReferralState | None = None) -> list[Row]:
 
 def my_state_counts(user: User) -> dict[ReferralState, int]:
     q = (sa.select(Referral.state, sa.func.count())
-         .join(Case, Case.id == Referral.case_id)
-         .where(Case.unit_id.in_(case_unit_ids(user)), _mine(user))
+         .where(Referral.unit_id.in_(case_unit_ids(user)), _mine(user))
          .group_by(Referral.state))
     return {ReferralState(s): n for s, n in db.session.execute(q).all()}
 
@@ -442,8 +443,8 @@ def _count(q: Select[Any]) -> int:
 
 
 def _count_referrals_query(user: User, *conds: ColumnElement[bool]) -> Select[Any]:
-    return (sa.select(sa.func.count(Referral.id)).join(Case, Case.id == Referral.case_id)
-            .where(Case.unit_id.in_(case_unit_ids(user)), *conds))
+    return (sa.select(sa.func.count(Referral.id))
+            .where(Referral.unit_id.in_(case_unit_ids(user)), *conds))
 
 
 def attention_query(user: User) -> Select[Any]:

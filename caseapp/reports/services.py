@@ -307,8 +307,7 @@ def _referrals(units: Any, period: Period) -> Table:
         sa.select(ServiceType.id, ServiceType.label_vi, ServiceType.label_en, ServiceType.sort,
                   ServiceType.code, Referral.state, sa.func.count())
         .join(Referral, Referral.service_type_id == ServiceType.id)
-        .join(Case, Case.id == Referral.case_id)
-        .where(Case.unit_id.in_(units), Referral.referred_on >= period.start,
+        .where(Referral.unit_id.in_(units), Referral.referred_on >= period.start,
                Referral.referred_on <= period.end)
         .group_by(ServiceType.id, ServiceType.label_vi, ServiceType.label_en, ServiceType.sort,
                   ServiceType.code, Referral.state)

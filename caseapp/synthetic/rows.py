@@ -23,8 +23,8 @@ from caseapp.synthetic.distributions import Table
 Row = tuple[str | None, ...]
 # (client id, detection day, unit id, unit code, age): one case to open for a client.
 Intake = tuple[int, int, str, str, int]
-# (case id, detection day, category)
-CaseRef = tuple[int, int, str]
+# (case id, detection day, category, unit id)
+CaseRef = tuple[int, int, str, str]
 VICTIM_CATEGORIES = frozenset({"dv", "trafficking"})
 T = TypeVar("T")
 
@@ -53,7 +53,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                   "returned_on", "version", "created_at"),
     "consultations": ("id", "case_id", "held_at", "kind", "channel", "duration_minutes",
                       "notes", "version", "created_at"),
-    "referrals": ("id", "case_id", "service_type_id", "state", "urgency", "referred_on",
+    "referrals": ("id", "case_id", "unit_id", "service_type_id", "state", "urgency", "referred_on",
                   "follow_up_on", "sent_on", "responded_on", "received_on",
                   "not_received_reason", "consent_override", "version", "created_at"),
 }
@@ -185,7 +185,7 @@ class RowBuilder:
                 cal.iso[min(det + d.CLOSED_AFTER_DAYS, cal.today)] if closed else null,
                 summaries[j], risks[j] or null, str(age + later), "1", self.created,
             ))
-            cases.append((case_id, det, cat))
+            cases.append((case_id, det, cat, unit_id))
         return cases
 
     def _incidents(self, cases: list[CaseRef], out: Batch) -> None:
@@ -203,7 +203,7 @@ class RowBuilder:
         rows = out.rows["incidents"]
         ids = iter(self.ids.take("incidents", k))
         i = 0
-        for (case_id, det, cat), count in zip(cases, counts, strict=True):
+        for (case_id, det, cat, _unit), count in zip(cases, counts, strict=True):
             for _ in range(count):
                 on = cal.iso[max(det - before[i], 0)]
                 if cat == "trafficking":
@@ -230,7 +230,7 @@ class RowBuilder:
         rows = out.rows["consultations"]
         ids = iter(self.ids.take("consultations", k))
         i = 0
-        for (case_id, det, _cat), count in zip(cases, counts, strict=True):
+        for (case_id, det, _cat, _unit), count in zip(cases, counts, strict=True):
             for _ in range(count):
                 rows.append((str(next(ids)), str(case_id),
                              cal.midnight[min(det + after[i], cal.today)], kinds[i],
@@ -257,7 +257,7 @@ class RowBuilder:
         ids = iter(self.ids.take("referrals", k))
         i = 0
         today = cal.today
-        for (case_id, det, _cat), count in zip(cases, counts, strict=True):
+        for (case_id, det, _cat, unit_id), count in zip(cases, counts, strict=True):
             for _ in range(count):
                 state = states[i]
                 referred = min(det + delay[i], today)
@@ -265,7 +265,7 @@ class RowBuilder:
                 received = cal.iso[min(answered + receipt[i], today)] if state == "received" \
                     else null
                 rows.append((
-                    str(next(ids)), str(case_id), services[i], state, urgency[i],
+                    str(next(ids)), str(case_id), unit_id, services[i], state, urgency[i],
                     cal.iso[referred], cal.iso[referred + d.FOLLOW_UP_DAYS],
                     cal.iso[referred] if state in d.SENT_STATES else null,
                     cal.iso[answered] if state in d.ANSWERED_STATES else null, received,

@@ -75,7 +75,8 @@ class PostgresWriter(BulkWriter):
             "c.contype FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
             "JOIN pg_namespace n ON n.oid = t.relnamespace "
             "WHERE n.nspname = current_schema() AND t.relname = ANY(:t) "
-            "AND c.contype IN ('u', 'f') ORDER BY c.contype DESC, c.conname"
+            # Foreign keys first: one may depend on a unique constraint dropped after it.
+            "AND c.contype IN ('u', 'f') ORDER BY c.contype, c.conname"
         ), {"t": names}).all()
         indexes = self.conn.execute(sa.text(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i "

@@ -63,7 +63,8 @@ def build(data: list) -> dict[int, Unit]:
             db.session.flush()
             for state, rday, counts in refs:
                 db.session.add(Referral(
-                    case_id=case.id, service_type_id=(counting if counts else other).id,
+                    case_id=case.id, unit_id=case.unit_id,
+                    service_type_id=(counting if counts else other).id,
                     state=state, referred_on=detected,
                     received_on=BASE + timedelta(days=rday)))
     db.session.flush()
