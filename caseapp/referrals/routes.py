@@ -28,6 +28,7 @@ from caseapp.db import db
 from caseapp.i18n import get_locale
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
+from caseapp.paging import page_arg
 from caseapp.referrals import services, workflow
 from caseapp.referrals.forms import (
     OverrideForm,
@@ -140,15 +141,15 @@ def review() -> str:
     _require(Role.SUPERVISOR)
     user = _user()
     return render_template("referrals/review.html",
-                           awaiting=services.awaiting_review(user),
-                           overrides=services.overrides(user))
+                           awaiting=services.awaiting_review(user, page_arg()),
+                           overrides=services.overrides(user, page_arg("overrides_page")))
 
 
 @bp.route("/high-risk")
 def high_risk() -> str:
     _require(Role.SUPERVISOR)
     return render_template("referrals/high_risk.html",
-                           cases=services.high_risk_without_service(_user()))
+                           cases=services.high_risk_without_service(_user(), page_arg()))
 
 
 # --- creating and editing --------------------------------------------------------------------

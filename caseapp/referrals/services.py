@@ -21,6 +21,7 @@ from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case, CaseStatus, RiskLevel
 from caseapp.clock import now, today
 from caseapp.db import db
+from caseapp.paging import PER_PAGE, Page, paginate
 from caseapp.referrals.models import (
     Provider,
     ProviderKind,
@@ -374,22 +375,26 @@ def _no_response_condition() -> ColumnElement[bool]:
     return sa.and_(Referral.state == ReferralState.SENT, Referral.sent_on <= limit)
 
 
-def awaiting_review(user: User) -> list[Row]:
+def awaiting_review(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page[Row]:
     if user.role != Role.SUPERVISOR:
-        return []
-    return _rows(_scoped(user).where(_review_condition(user))
-                 .order_by(Referral.urgency.desc(), Referral.referred_on, Referral.id))
+        return Page([], 0, 1, per_page)
+    q = (_scoped(user).where(_review_condition(user))
+         .order_by(Referral.urgency.desc(), Referral.referred_on, Referral.id))
+    return paginate(q, page, lambda rows: [Row(r, c) for r, c in rows], per_page)
 
 
-def overrides(user: User) -> list[tuple[Row, str | None]]:
-    """Consent overrides recorded in the supervisor's subtree, with who recorded them."""
+def overrides(user: User, page: int = 1,
+              per_page: int = PER_PAGE) -> Page[tuple[Row, str | None]]:
+    """Consent overrides recorded in the supervisor's subtree, with who recorded them,
+    the latest first."""
     if user.role != Role.SUPERVISOR:
-        return []
+        return Page([], 0, 1, per_page)
     q = (_scoped(user).add_columns(User.full_name)
          .outerjoin(User, User.id == Referral.override_by_id)
          .where(Referral.consent_override)
          .order_by(Referral.updated_at.desc(), Referral.id.desc()))
-    return [(Row(r, c), name) for r, c, name in db.session.execute(q).unique().all()]
+    return paginate(q, page, lambda rows: [(Row(r, c), name) for r, c, name in rows],
+                    per_page)
 
 
 def _high_risk_query(user: User) -> Select[Any]:
@@ -403,10 +408,12 @@ def _high_risk_query(user: User) -> Select[Any]:
     )
 
 
-def high_risk_without_service(user: User) -> list[Case]:
+def high_risk_without_service(user: User, page: int = 1,
+                              per_page: int = PER_PAGE) -> Page[Case]:
     if user.role != Role.SUPERVISOR:
-        return []
-    return list(db.session.scalars(_high_risk_query(user).order_by(Case.detected_on, Case.id)))
+        return Page([], 0, 1, per_page)
+    return paginate(_high_risk_query(user).order_by(Case.detected_on, Case.id), page,
+                    lambda rows: [r[0] for r in rows], per_page)
 
 
 def my_referrals(user: User, state: ReferralState | None = None) -> list[Row]:

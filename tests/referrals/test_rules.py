@@ -143,7 +143,7 @@ def test_counselor_cannot_override(world: Any, login_as: Any) -> None:
     db.session.rollback()
     db.session.expire_all()
     assert not db.session.get(Referral, r.id).consent_override
-    assert overrides(world.supervisor) == []
+    assert overrides(world.supervisor).items == []
 
 
 # --- self-approval -----------------------------------------------------------------------------

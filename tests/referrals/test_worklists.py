@@ -83,7 +83,7 @@ def test_supervisor_review_list(world: Any, make: Any) -> None:
     below = world.referral(S.SUBMITTED, case=make.case(sub))
     assert _ids(services.awaiting_review(sup)) == {theirs.id, below.id}
     assert services.count_awaiting_review(sup) == 2
-    assert services.awaiting_review(world.counselor) == []
+    assert services.awaiting_review(world.counselor).items == []
     set_setting("allow_self_approval", True)
     db.session.commit()
     from flask import g
@@ -112,7 +112,38 @@ def test_high_risk_cases_without_service(world: Any, make: Any) -> None:
     expected = {nothing.id, only_failed.id, only_draft.id, in_progress.id}
     assert {c.id for c in services.high_risk_without_service(sup)} == expected
     assert services.count_high_risk(sup) == 4
-    assert services.high_risk_without_service(world.counselor) == []
+    assert services.high_risk_without_service(world.counselor).items == []
+
+
+def test_worklists_come_a_page_at_a_time(world: Any, make: Any, login_as: Any) -> None:
+    sup = world.supervisor
+    cases = [make.case(world.a, current_risk=RiskLevel.HIGH) for _ in range(5)]
+    submitted = [world.referral(S.SUBMITTED, case=c) for c in cases]
+    in_order = [c.id for c in sorted(cases, key=lambda c: (c.detected_on, c.id))]
+    pages = [services.high_risk_without_service(sup, n, per_page=2) for n in (1, 2, 3)]
+    assert [p.total for p in pages] == [5, 5, 5] and pages[0].pages == 3
+    assert [c.id for p in pages for c in p.items] == in_order
+    # Past the end: the last page, not an empty one.
+    assert [c.id for c in services.high_risk_without_service(sup, 9, per_page=2)] == in_order[4:]
+    review = [services.awaiting_review(sup, n, per_page=2) for n in (1, 2, 3)]
+    assert sorted(row.referral.id for p in review for row in p.items) == sorted(
+        r.id for r in submitted)
+
+
+
+def test_a_long_worklist_has_previous_and_next_links(world: Any, make: Any,
+                                                     login_as: Any) -> None:
+    for _ in range(51):
+        make.case(world.a, current_risk=RiskLevel.HIGH)
+    client = login_as(world.supervisor)
+    first = client.get("/referrals/high-risk").get_data(as_text=True)
+    # One risk tag per row; the pager says "Trang 1/2" (Vietnamese, the default).
+    assert "1/2</span>" in first and 'href="/referrals/high-risk?page=2"' in first
+    assert first.count('class="tag tag-high"') == 50
+    last = client.get("/referrals/high-risk?page=2").get_data(as_text=True)
+    assert "2/2</span>" in last and 'href="/referrals/high-risk?page=1"' in last
+    assert last.count('class="tag tag-high"') == 1
+    assert client.get("/referrals/high-risk?page=abc").status_code == 200
 
 
 def test_badges_show_in_navigation(world: Any, login_as: Any) -> None:
