@@ -6,6 +6,7 @@ Alembic, Mako and Pygments, about 10 MB in every gunicorn worker, which never us
 
 from __future__ import annotations
 
+import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -38,10 +39,10 @@ class AppCommands(AppGroup):
         super().__init__(app.name)
         self.app = app
 
-    def get_command(self, ctx: object, cmd_name: str) -> object:
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name == "db" and cmd_name not in self.commands:
             init_migrate(self.app)
-        return super().get_command(ctx, cmd_name)  # type: ignore[arg-type]
+        return super().get_command(ctx, cmd_name)
 
-    def list_commands(self, ctx: object) -> list[str]:
-        return sorted({*super().list_commands(ctx), "db"})  # type: ignore[arg-type]
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "db"})
