@@ -20,6 +20,11 @@ def create_app(config: type[BaseConfig] | None = None, **overrides: Any) -> Flas
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )
+    from caseapp.dbadmin import AppCommands
+
+    # Before any blueprint adds commands to it: Flask-Migrate's "db" group is bound to the
+    # app only when it is looked up (see dbadmin).
+    app.cli = AppCommands(app)
     app.config.from_object(config or config_from_env())
     app.config.update(overrides)
 
@@ -42,10 +47,9 @@ def create_app(config: type[BaseConfig] | None = None, **overrides: Any) -> Flas
     set_keyring(Keyring.parse(app.config["DATA_KEY"]))
 
     from caseapp import models  # noqa: F401  (registers every table)
-    from caseapp.extensions import babel, csrf, db, login_manager, migrate
+    from caseapp.extensions import babel, csrf, db, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
 

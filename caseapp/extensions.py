@@ -2,7 +2,6 @@
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from caseapp.db import db
@@ -10,6 +9,5 @@ from caseapp.db import db
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-migrate = Migrate()
 
-__all__ = ["babel", "csrf", "db", "login_manager", "migrate"]
+__all__ = ["babel", "csrf", "db", "login_manager"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hmac
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from flask import current_app
 
 from caseapp.clock import now
@@ -26,6 +24,10 @@ def provisioning_uri(secret: str, username: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The URI as an inline SVG drawn on the server: no script, no outside service."""
+    # Imported here: qrcode costs every worker memory, and only enrolment draws a code.
+    import qrcode
+    import qrcode.image.svg
+
     img = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
     return img.to_string(encoding="unicode")
 

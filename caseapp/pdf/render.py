@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 
 import pydyf
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from pypdf import PdfReader, PdfWriter
 
 with warnings.catch_warnings():
     # WeasyPrint warns at import when the system lacks libharfbuzz-subset and falls back to
@@ -238,6 +237,10 @@ def _write_pdf(document: Document, meta: PdfMeta) -> bytes:
 
 
 def _encrypt(pdf: bytes, password: str) -> bytes:
+    # Imported here: pypdf costs every worker memory, and only password-protected copies
+    # use it.
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
     # The owner password is random and thrown away: no second secret to store or leak.
     writer.encrypt(

@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from caseapp.reports.services import Cell, ReportData
 
@@ -70,6 +69,9 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def to_xlsx(report: ReportData) -> bytes:
+    # Imported here: openpyxl costs a worker about 5 MB of memory, and only exports use it.
+    from openpyxl import Workbook
+
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
     used: set[str] = set()

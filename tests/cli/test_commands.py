@@ -47,6 +47,20 @@ def test_init_db_on_an_empty_database(empty_database_url: str) -> None:
         db.engine.dispose()
 
 
+def test_migration_commands_on_an_empty_database(empty_database_url: str) -> None:
+    # Flask-Migrate is bound only when "db" is looked up: the group must still be listed,
+    # and its commands (with the group's own options) must run.
+    fresh = make_app(empty_database_url)
+    assert "db" in run(fresh, "--help").output
+    result = run(fresh, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    result = run(fresh, "db", "-d", "migrations", "current")
+    assert result.exit_code == 0, result.output
+    with fresh.app_context():
+        assert "alembic_version" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
 # create-unit
 
 def test_create_unit(app: Flask) -> None:

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
@@ -64,3 +68,21 @@ def test_the_app_engine_does_not_prepare_statements(app) -> None:
     with db.engine.connect() as conn:
         assert conn.connection.driver_connection.prepare_threshold is None
         assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+
+
+def test_start_up_leaves_rarely_used_packages_unimported() -> None:
+    # Each of these costs every gunicorn worker 5 to 10 MB, and only a spreadsheet, an
+    # encrypted PDF, a second-factor enrolment or a schema command uses it.
+    code = (
+        "import sys\n"
+        "from caseapp import create_app\n"
+        "from config import TestConfig\n"
+        "create_app(TestConfig, SQLALCHEMY_DATABASE_URI='sqlite://')\n"
+        "heavy = ('openpyxl', 'pypdf', 'qrcode', 'flask_migrate', 'alembic')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert out.stdout.strip() == "[]", out.stdout
