@@ -149,11 +149,12 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         # The indicator filters by category and detection date inside a unit subtree.
         sa.Index("ix_cases_category_detected", "category", "detected_on", "unit_id"),
-        # Scope: every list, worklist and badge of a supervisor reads the cases of a set of
-        # units. The columns they filter and sort by are in the index, so those reads never
-        # touch the table (a province's cases are spread over the whole of it).
+        # Scope: every list, worklist, badge and indicator of a supervisor reads the cases
+        # of a set of units. The columns they filter, sort and group by are in the index,
+        # so those reads never touch the table (a province's cases are spread over all
+        # of it).
         sa.Index("ix_cases_scope", "unit_id", "status", "current_risk", "category",
-                 "detected_on", "counselor_id", "id"),
+                 "detected_on", "counselor_id", "id", "client_id", "age_at_detection"),
         sa.UniqueConstraint("unit_id", "imported_ref", name="uq_cases_unit_imported_ref"),
         # Target of the referrals' (case, unit) foreign key.
         sa.UniqueConstraint("id", "unit_id", name="uq_cases_id_unit_id"),

@@ -443,13 +443,24 @@ def list_cases(user: User, f: CaseFilters, page: int = 1,
         ids = ids.where(Case.detected_on <= f.detected_to)
     if f.overdue:
         ids = ids.where(overdue_condition())
-    # Every case has a client and a unit (NOT NULL foreign keys): counting the cases alone
-    # gives the same total as counting the joined rows.
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
     key = SORTS.get(f.sort, Case.detected_on)
     order = [key.asc(), Case.id.asc()] if f.direction == "asc" else [key.desc(), Case.id.desc()]
-    page_ids = ids.order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page)
-    return _page_rows(user, page_ids, order), total
+    # The total rides along with the page (a window count over the filtered cases), so the
+    # filters run once. Every case has a client and a unit (NOT NULL foreign keys): the
+    # cases alone give the same total as the joined rows.
+    page_ids = (ids.add_columns(sa.func.count().over().label("total")).order_by(*order)
+                .limit(per_page).offset((max(page, 1) - 1) * per_page).subquery("page_ids"))
+    found = db.session.execute(
+        _base_query(user).join(page_ids, page_ids.c.id == Case.id)
+        .add_columns(page_ids.c.total).order_by(*order)).all()
+    if found:
+        total = int(found[0].total)
+    elif page > 1:
+        # Past the last page: no row carried the total.
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+    else:
+        total = 0
+    return [CaseRow(c, code, unit, name) for c, code, unit, name, _total in found], total
 
 
 def search_cases(user: User, term: str) -> list[CaseRow]:

@@ -96,6 +96,9 @@ class Client(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
 # Search compares codes without regard to case.
 sa.Index("ix_clients_code_upper", sa.func.upper(Client.code))
+# The indicator counts women and girls: it checks the sex of every client of a
+# province's qualifying cases, from this index alone.
+sa.Index("ix_clients_id_sex", Client.id, Client.sex)
 
 
 class Consent(TimestampMixin, db.Model):  # type: ignore[name-defined]

@@ -138,9 +138,11 @@ def _received_condition(as_of: date) -> sa.ColumnElement[bool]:
     )
 
 
-def qualifying_cases(root: Unit, start: date, end: date) -> sa.Select[Any]:
-    """Qualifying cases of ``root``'s subtree detected in [start, end]."""
-    return (
+def qualifying_cases(root: Unit, start: date, end: date,
+                     women_only: bool = True) -> sa.Select[Any]:
+    """Qualifying cases of ``root``'s subtree detected in [start, end]. Without
+    ``women_only`` the client's sex is not checked: the caller checks it per client."""
+    query = (
         sa.select(
             Case.id.label("case_id"),
             Case.client_id.label("client_id"),
@@ -152,25 +154,28 @@ def qualifying_cases(root: Unit, start: date, end: date) -> sa.Select[Any]:
         # The unit first: it keeps a few percent of the cases, and SQLite joins in this
         # order (clients first cost a lookup for every case of the country).
         .join(Unit, Unit.id == Case.unit_id)
-        .join(Client, Client.id == Case.client_id)
         .where(
             Case.category.in_(QUALIFYING_CATEGORIES),
-            Client.sex == Sex.FEMALE,
             Unit.path.like(root.path + "%"),
             Case.detected_on >= start,
             Case.detected_on <= end,
         )
     )
+    if women_only:
+        query = query.join(Client, Client.id == Case.client_id).where(Client.sex == Sex.FEMALE)
+    return query
 
 
-def case_flags(root: Unit, start: date, end: date, as_of: date) -> Subquery:
+def case_flags(root: Unit, start: date, end: date, as_of: date,
+               women_only: bool = True) -> Subquery:
     """One row per qualifying case with 0/1 flags ``received`` and ``pending`` and the
     first counting receipt date (``first_received``, NULL if none by the as-of date)."""
-    return case_flags_select(root, start, end, as_of).subquery("cf")
+    return case_flags_select(root, start, end, as_of, women_only).subquery("cf")
 
 
-def case_flags_select(root: Unit, start: date, end: date, as_of: date) -> sa.Select[Any]:
-    qc = qualifying_cases(root, start, end).cte("qc")
+def case_flags_select(root: Unit, start: date, end: date, as_of: date,
+                      women_only: bool = True) -> sa.Select[Any]:
+    qc = qualifying_cases(root, start, end, women_only).cte("qc")
     received = _received_condition(as_of)
     ref = (
         sa.select(
@@ -182,6 +187,10 @@ def case_flags_select(root: Unit, start: date, end: date, as_of: date) -> sa.Sel
         )
         .join(qc, qc.c.case_id == Referral.case_id)
         .join(ServiceType, ServiceType.id == Referral.service_type_id)
+        # Implied by the join (a referral's unit is its case's), but it lets the database
+        # read only the subtree's referrals instead of hashing the whole table.
+        .where(Referral.unit_id.in_(
+            sa.select(Unit.id).where(Unit.path.like(root.path + "%"))))
         .group_by(Referral.case_id)
         .subquery("ref")
     )

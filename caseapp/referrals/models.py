@@ -105,7 +105,9 @@ class Referral(TimestampMixin, db.Model):  # type: ignore[name-defined]
         # moving a case to another unit moves its referrals with it.
         sa.ForeignKeyConstraint(["case_id", "unit_id"], ["cases.id", "cases.unit_id"],
                                 onupdate="CASCADE", name="fk_referrals_case_unit_cases"),
-        sa.Index("ix_referrals_unit_state", "unit_id", "state"),
+        # With what the indicator reads of a referral, so it reads the index alone.
+        sa.Index("ix_referrals_unit_state", "unit_id", "state", "case_id", "service_type_id",
+                 "received_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

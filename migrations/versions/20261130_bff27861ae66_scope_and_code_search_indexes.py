@@ -20,7 +20,8 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_unit_status')
         batch_op.create_index('ix_cases_scope', ['unit_id', 'status', 'current_risk', 'category',
-                                                 'detected_on', 'counselor_id', 'id'], unique=False)
+                                                 'detected_on', 'counselor_id', 'id', 'client_id',
+                                                 'age_at_detection'], unique=False)
         batch_op.create_unique_constraint('uq_cases_id_unit_id', ['id', 'unit_id'])
 
     with op.batch_alter_table('referrals', schema=None) as batch_op:
@@ -29,10 +30,14 @@ def upgrade():
                '(SELECT cases.unit_id FROM cases WHERE cases.id = referrals.case_id)')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.alter_column('unit_id', existing_type=sa.Integer(), nullable=False)
-        batch_op.create_index('ix_referrals_unit_state', ['unit_id', 'state'], unique=False)
+        batch_op.create_index('ix_referrals_unit_state', ['unit_id', 'state', 'case_id',
+                                                          'service_type_id', 'received_on'],
+                              unique=False)
         batch_op.create_foreign_key('fk_referrals_case_unit_cases', 'cases',
                                     ['case_id', 'unit_id'], ['id', 'unit_id'],
                                     onupdate='CASCADE')
+
+    op.create_index('ix_clients_id_sex', 'clients', ['id', 'sex'], unique=False)
 
     # Last: on SQLite a batch operation rebuilds its table without indexes on expressions
     # (they cannot be reflected there). A later migration that rebuilds cases or clients
@@ -44,6 +49,7 @@ def upgrade():
 def downgrade():
     op.drop_index('ix_clients_code_upper', table_name='clients')
     op.drop_index('ix_cases_code_upper', table_name='cases')
+    op.drop_index('ix_clients_id_sex', table_name='clients')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_constraint('fk_referrals_case_unit_cases', type_='foreignkey')
         batch_op.drop_index('ix_referrals_unit_state')

@@ -115,6 +115,31 @@ def test_worklist_paginates_with_fixed_queries(make, login_as, world, queries):
     assert len(big) == len(small)
 
 
+def test_worklist_counts_the_indicators_waiting_women_and_girls(make, world):
+    from caseapp.clients.models import Sex
+    from caseapp.indicator.queries import compute, term_period
+    from caseapp.indicator.services import worklist
+
+    man = make.client(world["b"], sex=Sex.MALE, code="KH-MAN")
+    make.case(world["b"], man, detected_on=date(2025, 4, 1), code="HS-MAN")
+    two_cases = make.client(world["b"], code="KH-TWO")
+    make.case(world["b"], two_cases, detected_on=date(2025, 6, 1), code="HS-TWO-LATER")
+    make.case(world["b"], two_cases, detected_on=date(2025, 5, 1), code="HS-TWO-FIRST")
+    start, end = term_period()
+    figures = compute(world["root"], start, end, with_trend=False, with_services=False).total
+    wl = worklist(world["root"], 1, per_page=2)
+    assert wl.total == figures.denominator - figures.numerator == 3
+    # Oldest first detection first: 2024-05-01, then HS-B's client (2025-01-01).
+    assert [[code for _id, code in e.cases] for e in wl.entries] == [["HS-WAITING"], ["HS-B"]]
+    assert wl.entries[0].client_code == "KH-WAITING"
+    last = worklist(world["root"], 2, per_page=2)
+    assert [(e.client_code, [code for _id, code in e.cases]) for e in last.entries] == [
+        ("KH-TWO", ["HS-TWO-FIRST", "HS-TWO-LATER"])]
+    past = worklist(world["root"], 5, per_page=2)
+    assert (past.entries, past.total, past.pages) == ([], 3, 2)
+    assert all(e.client_code != "KH-MAN" for e in worklist(world["root"]).entries)
+
+
 def test_settings_admin_only_and_audited(make, login_as, world):
     counting = make.service_type("health")
     other = make.service_type("loan")
