@@ -138,6 +138,13 @@ def _received_condition(as_of: date) -> sa.ColumnElement[bool]:
     )
 
 
+def _in_subtree(unit_id: sa.ColumnElement[int], root: Unit) -> sa.ColumnElement[bool]:
+    # On referrals this is implied by the join with the qualifying cases (a referral's unit
+    # is its case's), but it lets the database read only the subtree's referrals instead
+    # of hashing the whole table.
+    return unit_id.in_(sa.select(Unit.id).where(Unit.path.like(root.path + "%")))
+
+
 def qualifying_cases(root: Unit, start: date, end: date,
                      women_only: bool = True) -> sa.Select[Any]:
     """Qualifying cases of ``root``'s subtree detected in [start, end]. Without
@@ -187,10 +194,7 @@ def case_flags_select(root: Unit, start: date, end: date, as_of: date,
         )
         .join(qc, qc.c.case_id == Referral.case_id)
         .join(ServiceType, ServiceType.id == Referral.service_type_id)
-        # Implied by the join (a referral's unit is its case's), but it lets the database
-        # read only the subtree's referrals instead of hashing the whole table.
-        .where(Referral.unit_id.in_(
-            sa.select(Unit.id).where(Unit.path.like(root.path + "%"))))
+        .where(_in_subtree(Referral.unit_id, root))
         .group_by(Referral.case_id)
         .subquery("ref")
     )
@@ -423,6 +427,7 @@ def by_service(root: Unit, start: date, end: date, as_of: date) -> list[ServiceF
             Referral.state == ReferralState.RECEIVED,
             Referral.received_on.is_not(None),
             Referral.received_on <= as_of,
+            _in_subtree(Referral.unit_id, root),
         )
         .group_by(ServiceType.id, ServiceType.code, ServiceType.label_vi, ServiceType.label_en,
                   ServiceType.counts_toward_indicator, ServiceType.sort)
