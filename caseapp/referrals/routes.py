@@ -127,7 +127,7 @@ def mine() -> str:
         "referrals/mine.html",
         counts=services.my_state_counts(user),
         state=state,
-        rows=services.my_referrals(user, state),
+        rows=services.my_referrals(user, state, page_arg()),
         due=services.due_this_week(user),
         overdue=services.overdue(user),
         no_response=services.no_response(user),

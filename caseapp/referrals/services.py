@@ -416,11 +416,13 @@ def high_risk_without_service(user: User, page: int = 1,
                     lambda rows: [r[0] for r in rows], per_page)
 
 
-def my_referrals(user: User, state: ReferralState | None = None) -> list[Row]:
+def my_referrals(user: User, state: ReferralState | None = None, page: int = 1,
+                 per_page: int = PER_PAGE) -> Page[Row]:
     q = _scoped(user).where(_mine(user))
     if state is not None:
         q = q.where(Referral.state == state)
-    return _rows(q.order_by(Referral.referred_on.desc(), Referral.id.desc()))
+    return paginate(q.order_by(Referral.referred_on.desc(), Referral.id.desc()), page,
+                    lambda rows: [Row(r, c) for r, c in rows], per_page)
 
 
 def my_state_counts(user: User) -> dict[ReferralState, int]:

@@ -51,6 +51,11 @@ def test_counselor_lists(world: Any, make: Any) -> None:
     assert counts[S.DRAFT] == 2 and counts[S.SENT] == 3 and counts[S.CANCELLED] == 1
     assert _ids(services.my_referrals(me, S.SENT)) == {no_resp.id, assigned.id,
                                                         no_resp.id + 1}
+    # A page at a time, newest referral first, the total over all pages.
+    pages = [services.my_referrals(me, S.SENT, n, per_page=2) for n in (1, 2)]
+    assert [p.total for p in pages] == [3, 3]
+    assert [len(p.items) for p in pages] == [2, 1]
+    assert _ids(pages[0].items) | _ids(pages[1].items) == _ids(services.my_referrals(me, S.SENT))
     # The colleague sees her own overdue draft, not mine.
     assert len(services.overdue(world.counselor2)) == 2  # her draft and the assigned-case one
 
