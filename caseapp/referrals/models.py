@@ -108,6 +108,10 @@ class Referral(TimestampMixin, db.Model):  # type: ignore[name-defined]
         # With what the indicator reads of a referral, so it reads the index alone.
         sa.Index("ix_referrals_unit_state", "unit_id", "state", "case_id", "service_type_id",
                  "received_on"),
+        # The supervisor's list of consent overrides: rare rows among many.
+        sa.Index("ix_referrals_unit_override", "unit_id",
+                 postgresql_where=sa.text("consent_override"),
+                 sqlite_where=sa.text("consent_override")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,6 +33,9 @@ def upgrade():
         batch_op.create_index('ix_referrals_unit_state', ['unit_id', 'state', 'case_id',
                                                           'service_type_id', 'received_on'],
                               unique=False)
+        batch_op.create_index('ix_referrals_unit_override', ['unit_id'], unique=False,
+                              postgresql_where=sa.text('consent_override'),
+                              sqlite_where=sa.text('consent_override'))
         batch_op.create_foreign_key('fk_referrals_case_unit_cases', 'cases',
                                     ['case_id', 'unit_id'], ['id', 'unit_id'],
                                     onupdate='CASCADE')
@@ -52,6 +55,7 @@ def downgrade():
     op.drop_index('ix_clients_id_sex', table_name='clients')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_constraint('fk_referrals_case_unit_cases', type_='foreignkey')
+        batch_op.drop_index('ix_referrals_unit_override')
         batch_op.drop_index('ix_referrals_unit_state')
         batch_op.drop_column('unit_id')
     with op.batch_alter_table('cases', schema=None) as batch_op:
