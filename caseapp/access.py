@@ -27,7 +27,7 @@ from caseapp.complaints.models import Complaint
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.referrals.models import Referral
-from caseapp.units.tree import merged_ids, subtree_ids
+from caseapp.units.tree import merged_ids, subtree_of
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ def case_unit_ids(user: User | None = None) -> Select[tuple[int]]:
     if not can_see_cases(u):
         return sa.select(sa.literal(-1)).where(sa.false())
     if u.role == Role.SUPERVISOR:
-        return subtree_ids(u.unit_id)
+        return subtree_of(u.unit)
     return merged_ids(u.unit_id)
 
 
@@ -57,7 +57,7 @@ def report_unit_ids(user: User | None = None) -> Select[tuple[int]]:
     """Units whose aggregate figures the user may see (supervisor and statistics roles)."""
     u = _user(user)
     if u.role in (Role.SUPERVISOR, Role.STATISTICS):
-        return subtree_ids(u.unit_id)
+        return subtree_of(u.unit)
     return sa.select(sa.literal(-1)).where(sa.false())
 
 

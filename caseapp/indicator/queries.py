@@ -129,7 +129,7 @@ def default_as_of(end: date) -> date:
 # --- building blocks -------------------------------------------------------------------
 
 
-def _received_condition(as_of: date) -> sa.ColumnElement[bool]:
+def received_condition(as_of: date) -> sa.ColumnElement[bool]:
     return sa.and_(
         Referral.state == ReferralState.RECEIVED,
         Referral.received_on.is_not(None),
@@ -138,7 +138,7 @@ def _received_condition(as_of: date) -> sa.ColumnElement[bool]:
     )
 
 
-def _in_subtree(unit_id: sa.ColumnElement[int], root: Unit) -> sa.ColumnElement[bool]:
+def in_subtree(unit_id: sa.ColumnElement[int], root: Unit) -> sa.ColumnElement[bool]:
     # On referrals this is implied by the join with the qualifying cases (a referral's unit
     # is its case's), but it lets the database read only the subtree's referrals instead
     # of hashing the whole table.
@@ -183,7 +183,7 @@ def case_flags(root: Unit, start: date, end: date, as_of: date,
 def case_flags_select(root: Unit, start: date, end: date, as_of: date,
                       women_only: bool = True) -> sa.Select[Any]:
     qc = qualifying_cases(root, start, end, women_only).cte("qc")
-    received = _received_condition(as_of)
+    received = received_condition(as_of)
     ref = (
         sa.select(
             Referral.case_id.label("case_id"),
@@ -194,7 +194,7 @@ def case_flags_select(root: Unit, start: date, end: date, as_of: date,
         )
         .join(qc, qc.c.case_id == Referral.case_id)
         .join(ServiceType, ServiceType.id == Referral.service_type_id)
-        .where(_in_subtree(Referral.unit_id, root))
+        .where(in_subtree(Referral.unit_id, root))
         .group_by(Referral.case_id)
         .subquery("ref")
     )
@@ -427,7 +427,7 @@ def by_service(root: Unit, start: date, end: date, as_of: date) -> list[ServiceF
             Referral.state == ReferralState.RECEIVED,
             Referral.received_on.is_not(None),
             Referral.received_on <= as_of,
-            _in_subtree(Referral.unit_id, root),
+            in_subtree(Referral.unit_id, root),
         )
         .group_by(ServiceType.id, ServiceType.code, ServiceType.label_vi, ServiceType.label_en,
                   ServiceType.counts_toward_indicator, ServiceType.sort)

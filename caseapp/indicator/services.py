@@ -21,8 +21,9 @@ from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.indicator.queries import (
     PENDING_STATES,
-    case_flags,
+    in_subtree,
     qualifying_cases,
+    received_condition,
     term_period,
 )
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
@@ -141,15 +142,24 @@ def worklist(unit: Unit, page: int = 1, per_page: int = 25) -> Worklist:
     referrals."""
     start, end = term_period()
     page = max(1, page)
-    # Every case of a client has the client's sex, so it is checked once per client still
-    # waiting instead of once per qualifying case: the same clients, far fewer lookups.
-    cf = case_flags(unit, start, end, today(), women_only=False)
+    qc = qualifying_cases(unit, start, end, women_only=False).cte("qc")
+    # Clients with a counting service received by today on one of their qualifying cases
+    # (the indicator's numerator, before the sex test): read from the subtree's received
+    # referrals alone.
+    served = (
+        sa.select(qc.c.client_id)
+        .join(Referral, Referral.case_id == qc.c.case_id)
+        .join(ServiceType, ServiceType.id == Referral.service_type_id)
+        .where(received_condition(today()), in_subtree(Referral.unit_id, unit))
+    )
     per_client = (
-        sa.select(cf.c.client_id, sa.func.min(cf.c.detected_on).label("first_detected"))
-        .group_by(cf.c.client_id)
-        .having(sa.func.max(cf.c.received) == 0)
+        sa.select(qc.c.client_id, sa.func.min(qc.c.detected_on).label("first_detected"))
+        .where(qc.c.client_id.not_in(served))
+        .group_by(qc.c.client_id)
         .subquery("pc")
     )
+    # Every case of a client has the client's sex, so it is checked once per client still
+    # waiting instead of once per qualifying case: the same clients, far fewer lookups.
     waiting = (
         sa.select(per_client.c.client_id, per_client.c.first_detected,
                   sa.func.count().over().label("total"))
