@@ -36,7 +36,7 @@ _RECEIVED = """r.state = 'received' AND r.received_on IS NOT NULL
         AND r.received_on <= :as_of AND st.counts_toward_indicator = :yes"""
 _PENDING = "r.state IN ('approved', 'sent', 'accepted')"
 
-# PostgreSQL: the referrals of the qualifying cases aggregated once by a hash join.
+# PostgreSQL: the subtree's referrals aggregated once by a hash join with the cases.
 _QC_POSTGRESQL = f"""
 WITH cs AS ({_CASES.format(flags="")}),
 ref AS (
@@ -46,6 +46,8 @@ ref AS (
   FROM referrals r
   JOIN cs ON cs.case_id = r.case_id
   JOIN service_types st ON st.id = r.service_type_id
+  -- A referral's unit is its case's: only the subtree's referrals are read.
+  WHERE r.unit_id IN (SELECT id FROM units WHERE path LIKE :prefix)
   GROUP BY r.case_id
 ),
 qc AS (
