@@ -14,6 +14,7 @@ from caseapp.cases.models import (
 )
 from caseapp.clients.models import Client, Consent
 from caseapp.complaints.models import Complaint
+from caseapp.consultations import due  # noqa: F401  (keeps cases.follow_up_due_on current)
 from caseapp.consultations.models import Consultation
 from caseapp.documents.models import PrintedDocument
 from caseapp.imports.models import ImportBatch

@@ -42,13 +42,14 @@ def page_arg(name: str = "page") -> int:
 def paginate(query: sa.Select[Any], page: int, convert: Callable[[Sequence[Any]], list[T]],
              per_page: int = PER_PAGE) -> Page[T]:
     """The asked page of ``query`` (which must be ordered) and the number of its rows, in
-    one statement: the total rides along as a window count. Past the end, the last page."""
+    one statement: the total rides along as a window count, the last column of the rows
+    ``convert`` receives. Past the end, the last page."""
     page = max(1, page)
     counted = query.add_columns(sa.func.count().over().label("page_total"))
     rows = db.session.execute(
         counted.limit(per_page).offset((page - 1) * per_page)).unique().all()
     if rows:
-        return Page(convert([tuple(r)[:-1] for r in rows]), int(rows[-1][-1]), page, per_page)
+        return Page(convert(rows), int(rows[-1][-1]), page, per_page)
     if page == 1:
         return Page([], 0, 1, per_page)
     total = int(db.session.scalar(

@@ -154,7 +154,8 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
         # so those reads never touch the table (a province's cases are spread over all
         # of it).
         sa.Index("ix_cases_scope", "unit_id", "status", "current_risk", "category",
-                 "detected_on", "counselor_id", "id", "client_id", "age_at_detection"),
+                 "detected_on", "counselor_id", "id", "client_id", "age_at_detection",
+                 "follow_up_due_on"),
         sa.UniqueConstraint("unit_id", "imported_ref", name="uq_cases_unit_imported_ref"),
         # Target of the referrals' (case, unit) foreign key.
         sa.UniqueConstraint("id", "unit_id", name="uq_cases_id_unit_id"),
@@ -180,6 +181,8 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
     # Derived from the client's birth data at the detection date (not identifying, and lets
     # the indicator classify girls in SQL without decrypting birth dates).
     age_at_detection: Mapped[int | None]
+    # The earliest pending consultation follow-up (caseapp/consultations/due.py).
+    follow_up_due_on: Mapped[date | None]
     imported_ref: Mapped[str | None] = mapped_column(sa.String(64))
     import_batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("import_batches.id"))
     updated_at: Mapped[datetime | None]

@@ -33,7 +33,6 @@ from caseapp.clients.models import Client
 from caseapp.clients.services import StaleEdit, age_at
 from caseapp.clock import now, today
 from caseapp.codes import next_code
-from caseapp.consultations.models import Consultation
 from caseapp.crypto import name_index, normalize_phone, phone_index
 from caseapp.db import db
 from caseapp.labels import label
@@ -369,18 +368,14 @@ def overdue_condition(on: date | None = None) -> sa.ColumnElement[bool]:
     """A referral awaiting follow-up past its date, or a consultation whose follow-up date
     passed with no later consultation; closed cases are never overdue."""
     on = on or today()
-    later = aliased(Consultation)
     referral_overdue = sa.exists().where(
         Referral.case_id == Case.id, Referral.follow_up_on < on,
         Referral.state.in_(OPEN_REFERRAL_STATES),
     )
-    consultation_overdue = sa.exists().where(
-        Consultation.case_id == Case.id, Consultation.follow_up_on < on,
-        ~sa.exists().where(later.case_id == Case.id, later.held_at > Consultation.held_at)
-        .correlate_except(later),
-    )
+    # The case carries its earliest pending consultation follow-up (consultations/due.py).
+    consultation_overdue = Case.follow_up_due_on < on
     return sa.and_(Case.status != CaseStatus.CLOSED,
-                   sa.or_(referral_overdue, consultation_overdue))
+                   sa.or_(consultation_overdue, referral_overdue))
 
 
 _RISK_ORDER = sa.case(

@@ -26,9 +26,14 @@ class ConsultationChannel(enum.StrEnum):
 
 class Consultation(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "consultations"
+    __table_args__ = (
+        # A case's sessions in order with their follow-up dates: whether a follow-up is
+        # still pending (no later session) is read from this index alone.
+        sa.Index("ix_consultations_case_held", "case_id", "held_at", "follow_up_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
     held_at: Mapped[datetime] = mapped_column(index=True)
     kind: Mapped[ConsultationKind] = mapped_column(enum_type(ConsultationKind))
     channel: Mapped[ConsultationChannel] = mapped_column(enum_type(ConsultationChannel))

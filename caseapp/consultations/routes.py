@@ -20,6 +20,7 @@ from caseapp.consultations.forms import ConsultationForm
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.nav import NavItem, add_nav
+from caseapp.paging import page_arg, paginate
 from caseapp.records.common import (
     STALE_MESSAGE,
     StaleVersion,
@@ -110,8 +111,8 @@ def followups() -> str:
     if not can_see_cases():
         abort(404)
     mine = request.args.get("mine", "1" if _mine_default() else "0") == "1"
-    rows = db.session.execute(
-        services.followups_query(counselor_id=current_user.id if mine else None)).all()
+    rows = paginate(services.followups_query(counselor_id=current_user.id if mine else None),
+                    page_arg(), list)
     return render_template("consultations/followups.html", rows=rows, mine=mine,
                            today=today(), week_end=services.end_of_week(today()))
 

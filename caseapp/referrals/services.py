@@ -380,7 +380,7 @@ def awaiting_review(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page
         return Page([], 0, 1, per_page)
     q = (_scoped(user).where(_review_condition(user))
          .order_by(Referral.urgency.desc(), Referral.referred_on, Referral.id))
-    return paginate(q, page, lambda rows: [Row(r, c) for r, c in rows], per_page)
+    return paginate(q, page, lambda rows: [Row(r[0], r[1]) for r in rows], per_page)
 
 
 def overrides(user: User, page: int = 1,
@@ -393,8 +393,7 @@ def overrides(user: User, page: int = 1,
          .outerjoin(User, User.id == Referral.override_by_id)
          .where(Referral.consent_override)
          .order_by(Referral.updated_at.desc(), Referral.id.desc()))
-    return paginate(q, page, lambda rows: [(Row(r, c), name) for r, c, name in rows],
-                    per_page)
+    return paginate(q, page, lambda rows: [(Row(r[0], r[1]), r[2]) for r in rows], per_page)
 
 
 def _high_risk_query(user: User) -> Select[Any]:
@@ -422,7 +421,7 @@ def my_referrals(user: User, state: ReferralState | None = None, page: int = 1,
     if state is not None:
         q = q.where(Referral.state == state)
     return paginate(q.order_by(Referral.referred_on.desc(), Referral.id.desc()), page,
-                    lambda rows: [Row(r, c) for r, c in rows], per_page)
+                    lambda rows: [Row(r[0], r[1]) for r in rows], per_page)
 
 
 def my_state_counts(user: User) -> dict[ReferralState, int]:

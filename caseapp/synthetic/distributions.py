@@ -31,7 +31,14 @@ CASES_PER_CLIENT = [(1, 80), (2, 20)]
 
 CATEGORIES = [("dv", 55), ("trafficking", 10), ("family", 25), ("legal", 10)]
 VICTIM_STATUS = [("victim", 70), ("being_identified", 30)]
-CASE_STATUS = [("open", 20), ("in_progress", 25), ("closure_requested", 5), ("closed", 50)]
+# A case's status by how long ago it was detected: most cases are closed within months,
+# few stay open for years.
+CASE_STATUS_RECENT = [("open", 35), ("in_progress", 40), ("closure_requested", 5),
+                      ("closed", 20)]  # detected in the last 90 days
+CASE_STATUS_YEAR = [("open", 10), ("in_progress", 30), ("closure_requested", 10),
+                    ("closed", 50)]  # 90 days to a year ago
+CASE_STATUS_OLDER = [("open", 2), ("in_progress", 5), ("closure_requested", 3),
+                     ("closed", 90)]
 RISK = [(None, 30), ("low", 40), ("medium", 20), ("high", 10)]
 INTAKE_CHANNEL = [("walk_in", 35), ("phone", 20), ("hotline_1900969680", 10),
                   ("hotline_111", 3), ("letter", 4), ("online", 10), ("outreach", 8),
@@ -67,6 +74,7 @@ URGENCY = [("routine", 80), ("urgent", 15), ("emergency", 5)]
 NOT_RECEIVED_REASON = [("declined_by_client", 40), ("unavailable", 25),
                        ("client_unreachable", 25), ("other", 10)]
 FOLLOW_UP_DAYS = 14
+CONSULTATION_FOLLOW_UP_SHARE = 0.6
 
 SUMMARY = "Tóm tắt hồ sơ tổng hợp, không có thật."
 NARRATIVE = "Mô tả sự việc tổng hợp."

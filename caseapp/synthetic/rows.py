@@ -35,6 +35,10 @@ INTERPRETER = Table([(True, d.KHMER_INTERPRETER_SHARE), (False, 1 - d.KHMER_INTE
 GAP = Table.uniform(range(30, 400))  # a client's second case comes months later
 INCIDENT_BEFORE = Table.uniform(range(60))  # incidents precede detection
 CONSULTATION_AFTER = Table.uniform(range(90))
+# Most sessions end with a date for the next one, within the follow-up window.
+CONSULTATION_FOLLOW_UP = Table([(True, d.CONSULTATION_FOLLOW_UP_SHARE),
+                                (False, 1 - d.CONSULTATION_FOLLOW_UP_SHARE)])
+FOLLOW_UP_AFTER = Table.uniform(range(3, d.FOLLOW_UP_DAYS + 1))
 REFERRAL_DELAY = Table.uniform(range(30))
 ANSWER_DELAY = Table.uniform(range(1, 10))  # the provider accepts, refuses or serves
 RECEIPT_DELAY = Table.uniform(range(30))
@@ -47,12 +51,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": ("id", "code", "client_id", "unit_id", "category", "victim_status",
               "detected_on", "intake_channel", "referring_source", "status", "opened_on",
               "closed_on", "summary", "current_risk", "age_at_detection", "version",
-              "created_at"),
+              "created_at", "follow_up_due_on"),
     "incidents": ("id", "case_id", "occurred_on", "place_type", "gbv_type", "narrative",
                   "trafficking_purpose", "trafficking_scope", "destination_country",
                   "returned_on", "version", "created_at"),
     "consultations": ("id", "case_id", "held_at", "kind", "channel", "duration_minutes",
-                      "notes", "version", "created_at"),
+                      "notes", "follow_up_on", "version", "created_at"),
     "referrals": ("id", "case_id", "unit_id", "service_type_id", "state", "urgency", "referred_on",
                   "follow_up_on", "sent_on", "responded_on", "received_on",
                   "not_received_reason", "consent_override", "version", "created_at"),
@@ -160,7 +164,9 @@ class RowBuilder:
         rng, cal, null, m = self.rng, self.cal, self.null, len(intakes)
         categories = self._draw(d.CATEGORIES, m)
         victim = self._draw(d.VICTIM_STATUS, m)
-        statuses = self._draw(d.CASE_STATUS, m)
+        recent = self._draw(d.CASE_STATUS_RECENT, m)
+        year = self._draw(d.CASE_STATUS_YEAR, m)
+        older = self._draw(d.CASE_STATUS_OLDER, m)
         risks = self._draw(d.RISK, m)
         channels = self._draw(d.INTAKE_CHANNEL, m)
         sources = self._draw(d.REFERRING_SOURCE, m)
@@ -177,13 +183,16 @@ class RowBuilder:
             if later:
                 det = min(det + gaps[j], cal.today)
             cat = categories[j]
-            closed = statuses[j] == "closed"
+            age_days = cal.today - det
+            status = (recent if age_days < 90 else year if age_days < 365 else older)[j]
+            closed = status == "closed"
             rows.append((
                 str(case_id), f"HS.{unit_code}.{case_id}", str(cid), unit_id, cat,
                 victim[j] if cat == "trafficking" else null, cal.iso[det], channels[j],
-                sources[j], statuses[j], cal.iso[det],
+                sources[j], status, cal.iso[det],
                 cal.iso[min(det + d.CLOSED_AFTER_DAYS, cal.today)] if closed else null,
                 summaries[j], risks[j] or null, str(age + later), "1", self.created,
+                null,  # follow_up_due_on: set with the case's consultations
             ))
             cases.append((case_id, det, cat, unit_id))
         return cases
@@ -225,17 +234,32 @@ class RowBuilder:
         channels = self._draw(d.CONSULTATION_CHANNEL, k)
         minutes = self._draw(d.CONSULTATION_MINUTES, k)
         after = CONSULTATION_AFTER.draw(rng, k)
+        follow = CONSULTATION_FOLLOW_UP.draw(rng, k)
+        follow_after = FOLLOW_UP_AFTER.draw(rng, k)
         notes = self.ring.encrypt_many([d.NOTES] * k)
 
         rows = out.rows["consultations"]
+        case_rows = out.rows["cases"]  # this batch's, in the order of ``cases``
         ids = iter(self.ids.take("consultations", k))
         i = 0
-        for (case_id, det, _cat, _unit), count in zip(cases, counts, strict=True):
+        for j, ((case_id, det, _cat, _unit), count) in enumerate(
+                zip(cases, counts, strict=True)):
+            last_held, due = -1, None
             for _ in range(count):
-                rows.append((str(next(ids)), str(case_id),
-                             cal.midnight[min(det + after[i], cal.today)], kinds[i],
-                             channels[i], minutes[i], notes[i], "1", self.created))
+                held = min(det + after[i], cal.today)
+                follow_up = held + follow_after[i] if follow[i] else None
+                rows.append((str(next(ids)), str(case_id), cal.midnight[held], kinds[i],
+                             channels[i], minutes[i], notes[i],
+                             cal.iso[follow_up] if follow_up is not None else self.null,
+                             "1", self.created))
+                # The pending follow-ups are those of the last day's sessions.
+                if held > last_held:
+                    last_held, due = held, follow_up
+                elif held == last_held and follow_up is not None:
+                    due = follow_up if due is None else min(due, follow_up)
                 i += 1
+            if due is not None:
+                case_rows[j] = (*case_rows[j][:-1], cal.iso[due])
 
     def _referrals(self, cases: list[CaseRef], out: Batch) -> None:
         rng, cal, null = self.rng, self.cal, self.null

@@ -18,10 +18,12 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('follow_up_due_on', sa.Date(), nullable=True))
         batch_op.drop_index('ix_cases_unit_status')
         batch_op.create_index('ix_cases_scope', ['unit_id', 'status', 'current_risk', 'category',
                                                  'detected_on', 'counselor_id', 'id', 'client_id',
-                                                 'age_at_detection'], unique=False)
+                                                 'age_at_detection', 'follow_up_due_on'],
+                                unique=False)
         batch_op.create_unique_constraint('uq_cases_id_unit_id', ['id', 'unit_id'])
 
     with op.batch_alter_table('referrals', schema=None) as batch_op:
@@ -41,6 +43,16 @@ def upgrade():
                                     onupdate='CASCADE')
 
     op.create_index('ix_clients_id_sex', 'clients', ['id', 'sex'], unique=False)
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.drop_index('ix_consultations_case_id')
+        batch_op.create_index('ix_consultations_case_held',
+                              ['case_id', 'held_at', 'follow_up_on'], unique=False)
+    # The earliest pending follow-up of each case (caseapp/consultations/due.py).
+    op.execute('UPDATE cases SET follow_up_due_on = ('
+               'SELECT MIN(c.follow_up_on) FROM consultations c '
+               'WHERE c.case_id = cases.id AND c.follow_up_on IS NOT NULL '
+               'AND NOT EXISTS (SELECT 1 FROM consultations l '
+               'WHERE l.case_id = c.case_id AND l.held_at > c.held_at))')
 
     # Last: on SQLite a batch operation rebuilds its table without indexes on expressions
     # (they cannot be reflected there). A later migration that rebuilds cases or clients
@@ -53,6 +65,9 @@ def downgrade():
     op.drop_index('ix_clients_code_upper', table_name='clients')
     op.drop_index('ix_cases_code_upper', table_name='cases')
     op.drop_index('ix_clients_id_sex', table_name='clients')
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.drop_index('ix_consultations_case_held')
+        batch_op.create_index('ix_consultations_case_id', ['case_id'], unique=False)
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_constraint('fk_referrals_case_unit_cases', type_='foreignkey')
         batch_op.drop_index('ix_referrals_unit_override')
@@ -62,3 +77,4 @@ def downgrade():
         batch_op.drop_constraint('uq_cases_id_unit_id', type_='unique')
         batch_op.drop_index('ix_cases_scope')
         batch_op.create_index('ix_cases_unit_status', ['unit_id', 'status'], unique=False)
+        batch_op.drop_column('follow_up_due_on')

@@ -12,6 +12,7 @@ from flask import Flask
 
 from caseapp.cases.models import Case, Incident
 from caseapp.clients.models import Client
+from caseapp.consultations import due
 from caseapp.consultations.models import Consultation
 from caseapp.crypto import Keyring, keyring, name_index, phone_index
 from caseapp.db import db
@@ -66,6 +67,12 @@ def test_seed_synthetic_builds_a_consistent_encrypted_dataset(app: Flask, make: 
     n_cases = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
     assert n_cases >= 400
     assert f"{n_cases} cases" in output
+
+    # Each case carries its earliest pending consultation follow-up, as the app computes it.
+    stored = dict(db.session.execute(sa.select(Case.id, Case.follow_up_due_on)).all())
+    assert sum(v is not None for v in stored.values()) > n_cases // 4
+    due.refresh_all(db.session.connection())
+    assert dict(db.session.execute(sa.select(Case.id, Case.follow_up_due_on)).all()) == stored
 
     # Every referral state occurs, and received referrals carry a received date.
     states = set(db.session.scalars(sa.select(Referral.state).distinct()))
