@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -67,21 +68,27 @@ def record(
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     session = db.session
+    head: AuditHead | None = None
+    sqlite_head: Any = None
     if session.get_bind().dialect.name != "postgresql":
         # SQLite ignores FOR UPDATE, and a read before the transaction's first write sees
         # no lock at all: two writers could read the same head and fork the chain. A write
-        # first takes the database's write lock (waiting for any other writer), so the
-        # head read next is the latest.
-        session.execute(sa.update(AuditHead).where(AuditHead.id == 1)
-                        .values(id=AuditHead.id)
-                        .execution_options(synchronize_session=False))
-    # The head row's lock orders writers of the chain. Before the first entry there is no
-    # row to lock, so PostgreSQL writers then queue on an advisory lock and read again.
-    head = session.get(AuditHead, 1, with_for_update=True)
-    if head is None and session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
+        # first takes the database's write lock (waiting for any other writer); it returns
+        # the head as it stands under that lock.
+        sqlite_head = session.execute(
+            sa.update(AuditHead).where(AuditHead.id == 1).values(id=AuditHead.id)
+            .returning(AuditHead.last_hash, AuditHead.count)
+            .execution_options(synchronize_session=False)).first()
+        prev = sqlite_head.last_hash if sqlite_head else None
+    else:
+        # The head row's lock orders writers of the chain. Before the first entry there is
+        # no row to lock, so writers then queue on an advisory lock and read again.
         head = session.get(AuditHead, 1, with_for_update=True)
-    prev = head.last_hash if head else None
+        if head is None:
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                            {"k": _ADVISORY_LOCK_KEY})
+            head = session.get(AuditHead, 1, with_for_update=True)
+        prev = head.last_hash if head else None
     entry = AuditEntry(
         at=now(),
         user_id=getattr(user, "id", None),
@@ -98,10 +105,15 @@ def record(
     session.add(entry)
     # Flush now so the next entry in this transaction chains to this one.
     session.flush()
-    if head is None:
-        session.add(AuditHead(id=1, last_id=entry.id, last_hash=entry.hash, count=1))
-    else:
+    if sqlite_head is not None:
+        session.execute(
+            sa.update(AuditHead).where(AuditHead.id == 1)
+            .values(last_id=entry.id, last_hash=entry.hash, count=sqlite_head.count + 1)
+            .execution_options(synchronize_session=False))
+    elif head is not None:
         head.last_id, head.last_hash, head.count = entry.id, entry.hash, head.count + 1
+    else:
+        session.add(AuditHead(id=1, last_id=entry.id, last_hash=entry.hash, count=1))
     session.flush()
     return entry
 
