@@ -26,6 +26,7 @@ from caseapp.indicator.queries import (
     received_condition,
     term_period,
 )
+from caseapp.paging import Page
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting, set_setting
 from caseapp.units.models import Unit
@@ -123,16 +124,10 @@ class WorklistEntry:
     pending: list[dict[str, Any]] = field(default_factory=list)  # case code, service, state
 
 
-@dataclass
-class Worklist:
-    entries: list[WorklistEntry]
-    total: int
-    page: int
-    per_page: int
-
+class Worklist(Page[WorklistEntry]):
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def entries(self) -> list[WorklistEntry]:
+        return self.items
 
 
 def worklist(unit: Unit, page: int = 1, per_page: int = 25) -> Worklist:
