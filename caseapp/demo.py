@@ -107,6 +107,9 @@ def seed_demo() -> Iterator[str]:
     from caseapp.referrals.demo import seed_demo_referrals
 
     seed_demo_referrals()
+    from caseapp.consultations.demo import seed_demo_consultations
+
+    seed_demo_consultations()
     db.session.commit()
     yield "Demo data is ready. Log in with one of these accounts:"
     for username, _name, role, unit_code in DEMO_USERS:

@@ -21,3 +21,30 @@ def test_demo_cases_cover_every_category_and_are_seeded_once(app, tmp_path) -> N
         assert client.name_bidx and client.code.startswith("KH.")
     list(seed_demo())
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == count
+
+
+def test_demo_cases_have_sessions_with_follow_ups(app, tmp_path) -> None:
+    from datetime import timedelta
+
+    from caseapp.clock import today
+    from caseapp.consultations import due
+    from caseapp.consultations.models import Consultation
+    from caseapp.consultations.services import end_of_week
+
+    app.instance_path = str(tmp_path)
+    list(seed_demo())
+    sessions = db.session.scalar(sa.select(sa.func.count()).select_from(Consultation))
+    assert sessions >= 24
+    open_due = list(db.session.scalars(
+        sa.select(Case.follow_up_due_on).where(Case.status != CaseStatus.CLOSED,
+                                               Case.follow_up_due_on.is_not(None))))
+    t = today()
+    # Something overdue, something due this week, something later.
+    assert any(d < t for d in open_due)
+    assert any(t <= d <= end_of_week(t) for d in open_due) or end_of_week(t) - t < timedelta(2)
+    assert any(d > end_of_week(t) for d in open_due)
+    stored = dict(db.session.execute(sa.select(Case.id, Case.follow_up_due_on)).all())
+    due.refresh_all(db.session.connection())
+    assert dict(db.session.execute(sa.select(Case.id, Case.follow_up_due_on)).all()) == stored
+    list(seed_demo())
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Consultation)) == sessions
