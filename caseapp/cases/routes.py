@@ -87,8 +87,13 @@ def index() -> str:
                                overdue=services.overdue_case_ids([r.case.id for r in rows]))
     per_page = min(max(request.args.get("per_page", 25, type=int), 1), 100)
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = services.list_cases(current_user, _filters(form), page, per_page)
+    filters = _filters(form)
+    rows, total = services.list_cases(current_user, filters, page, per_page)
     pages = max((total + per_page - 1) // per_page, 1)
+    if page > pages:
+        # Past the end (a stale link, a list that shrank): the last page instead.
+        page = pages
+        rows, total = services.list_cases(current_user, filters, page, per_page)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("cases/list.html", form=form, search=search, rows=rows, total=total,
                            searched=False, page=page, pages=pages, per_page=per_page,
