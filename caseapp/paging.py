@@ -14,6 +14,8 @@ from caseapp.db import db
 T = TypeVar("T")
 
 PER_PAGE = 50
+# Beyond any real list, and small enough that page times page size stays a 64-bit offset.
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -35,8 +37,9 @@ class Page(Generic[T]):
 
 
 def page_arg(name: str = "page") -> int:
-    """The page number asked for in the query string; anything unusable is page 1."""
-    return max(1, request.args.get(name, 1, type=int) or 1)
+    """The page number asked for in the query string; anything unusable is page 1, and a
+    number past any list is the last page of the list."""
+    return min(max(1, request.args.get(name, 1, type=int) or 1), MAX_PAGE)
 
 
 def paginate(query: sa.Select[Any], page: int, convert: Callable[[Sequence[Any]], list[T]],

@@ -27,6 +27,7 @@ from caseapp.clock import today
 from caseapp.db import db
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
+from caseapp.paging import page_arg
 
 bp = Blueprint("cases", __name__)
 
@@ -86,7 +87,7 @@ def index() -> str:
                                total=len(rows), searched=True, page=1, pages=1,
                                overdue=services.overdue_case_ids([r.case.id for r in rows]))
     per_page = min(max(request.args.get("per_page", 25, type=int), 1), 100)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     filters = _filters(form)
     rows, total = services.list_cases(current_user, filters, page, per_page)
     pages = max((total + per_page - 1) // per_page, 1)

@@ -21,6 +21,7 @@ from caseapp.complaints.models import Complaint
 from caseapp.db import db
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
+from caseapp.paging import page_arg
 from caseapp.records.common import STALE_MESSAGE, StaleVersion, opts
 from caseapp.units.models import Unit
 
@@ -58,7 +59,7 @@ def _list(overdue_only: bool) -> str:
         q = q.where(Complaint.received_on >= filters.received_from.data)
     if filters.received_to.data:
         q = q.where(Complaint.received_on <= filters.received_to.data)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(q.subquery())) or 0
     rows = db.session.execute(
         q.order_by(Complaint.received_on.desc(), Complaint.id.desc())

@@ -20,6 +20,7 @@ from caseapp.indicator.charts import indicator_charts
 from caseapp.indicator.forms import FilterForm, IndicatorSettingsForm
 from caseapp.indicator.queries import compute, term_period
 from caseapp.nav import NavItem, add_nav
+from caseapp.paging import page_arg
 from caseapp.referrals.models import ServiceType
 from caseapp.settings.services import get_setting
 
@@ -68,7 +69,7 @@ def worklist() -> str:
             or current_user.role != Role.SUPERVISOR:
         abort(404)
     unit = svc.resolve_unit(current_user, request.args.get("unit"))
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     wl = svc.worklist(unit, page)
     from caseapp.audit.services import record
 
