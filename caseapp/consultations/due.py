@@ -47,8 +47,11 @@ def refresh(conn: Connection, case_ids: Iterable[int]) -> None:
     if not ids:
         return
     # Lock the cases first: the recomputation below then runs in a new statement that sees
-    # every consultation committed by a concurrent writer of the same case.
-    conn.execute(sa.select(_cases.c.id).where(_cases.c.id.in_(ids)).with_for_update())
+    # every consultation committed by a concurrent writer of the same case. FOR NO KEY
+    # UPDATE, not FOR UPDATE: the new consultation's foreign key already holds a key-share
+    # lock on the case, and two writers each holding one would deadlock on FOR UPDATE.
+    conn.execute(sa.select(_cases.c.id).where(_cases.c.id.in_(ids))
+                 .with_for_update(key_share=True))
     later = _consultations.alias("later")
     c = _consultations.c
     pending = sa.select(sa.func.min(c.follow_up_on)).where(
