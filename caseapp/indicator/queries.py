@@ -221,13 +221,7 @@ def _totals(per_client: Subquery) -> list[Any]:
     ]
 
 
-def _figures(row: Any) -> Figures:
-    if row is None:
-        return Figures()
-    return Figures(int(row.denominator or 0), int(row.numerator or 0), int(row.pending or 0))
-
-
-# --- breakdowns (one statement each) ---------------------------------------------------
+# --- breakdowns (one statement: ``headline``) ------------------------------------------
 
 
 def _age_per_client(cf: Any) -> Subquery:
@@ -343,70 +337,6 @@ def headline(root: Unit, start: date, end: date, as_of: date) -> Headline:
                      for c in QUALIFYING_CATEGORIES},
         by_unit=sorted(units, key=lambda u: u.code),
     )
-
-
-def by_age(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures]:
-    """Women / girls / unknown. A client's class comes from the age at detection of her
-    earliest qualifying case (earliest detection date, then lowest case id): under 16 is a
-    girl, 16 and over a woman, no age recorded is unknown. Each client is in one class, so
-    the classes add up to the total."""
-    per_client = _age_per_client(case_flags(root, start, end, as_of))
-    rows = db.session.execute(
-        sa.select(per_client.c.age_class, *_totals(per_client)).group_by(per_client.c.age_class)
-    ).all()
-    found = {r.age_class: _figures(r) for r in rows}
-    return {k: found.get(k, Figures()) for k in AGE_CLASSES}
-
-
-def by_category(root: Unit, start: date, end: date, as_of: date) -> dict[str, Figures]:
-    """DV / trafficking. For each category the qualifying cases are restricted to that
-    category and the figures recomputed: a client with cases of both categories is counted
-    in each, and in each only a service received on a case of that category counts. The
-    categories can therefore add up to more than the total."""
-    cf = case_flags(root, start, end, as_of)
-    per_client = sa.select(
-        cf.c.client_id, cf.c.category,
-        sa.func.max(cf.c.received).label("received"),
-        sa.func.max(cf.c.pending).label("pending"),
-    ).group_by(cf.c.client_id, cf.c.category).subquery("pc")
-    rows = db.session.execute(
-        sa.select(per_client.c.category, *_totals(per_client)).group_by(per_client.c.category)
-    ).all()
-    found = {CaseCategory(r.category).value: _figures(r) for r in rows}
-    return {c.value: found.get(c.value, Figures()) for c in QUALIFYING_CATEGORIES}
-
-
-def by_unit(root: Unit, start: date, end: date, as_of: date) -> list[UnitFigures]:
-    """One row per direct child of ``root`` that is not merged away, in code order. A child's
-    figures cover its subtree, units merged into it included (they sit below it), computed
-    from that child's cases only. Cases recorded at ``root`` itself, or at a unit merged
-    directly into ``root``, belong to no child and appear only in the total."""
-    cf = case_flags(root, start, end, as_of)
-    children = _children(root)
-    per_client = (
-        sa.select(
-            children.c.id.label("child_id"), cf.c.client_id,
-            sa.func.max(cf.c.received).label("received"),
-            sa.func.max(cf.c.pending).label("pending"),
-        )
-        .select_from(cf)
-        .join(children, cf.c.path.like(children.c.path + "%"))
-        .group_by(children.c.id, cf.c.client_id)
-        .subquery("pc")
-    )
-    agg = (
-        sa.select(per_client.c.child_id, *_totals(per_client))
-        .group_by(per_client.c.child_id)
-        .subquery("agg")
-    )
-    rows = db.session.execute(
-        sa.select(children.c.id, children.c.code, children.c.name,
-                  agg.c.denominator, agg.c.numerator, agg.c.pending)
-        .select_from(children)
-        .outerjoin(agg, agg.c.child_id == children.c.id)
-        .order_by(children.c.code)
-    ).all()
-    return [UnitFigures(r.id, r.code, r.name, _figures(r)) for r in rows]
 
 
 def by_service(root: Unit, start: date, end: date, as_of: date) -> list[ServiceFigures]:
