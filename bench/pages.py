@@ -34,7 +34,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
@@ -51,6 +50,7 @@ from bench.dataset import (  # noqa: E402
     seed,
 )
 from caseapp.db import db  # noqa: E402
+from caseapp.dbsetup import recorded_statements  # noqa: E402
 
 
 @dataclass
@@ -83,18 +83,10 @@ class Result:
 @contextmanager
 def counting(app: Flask) -> Iterator[list[str]]:
     """Collect the SQL statements the app's engine executes inside the block."""
-    statements: list[str] = []
-
-    def _before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", _before)
-    try:
+    with recorded_statements(engine) as statements:
         yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", _before)
 
 
 def count_statements(app: Flask, fn: Callable[[], Any]) -> int:

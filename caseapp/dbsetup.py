@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,3 +43,19 @@ def engine_options(url: str, options: dict[str, Any]) -> dict[str, Any]:
     server_options = " ".join(filter(None, ["-c jit=off", given.pop("options", "")]))
     connect_args = {"prepare_threshold": None, "options": server_options, **given}
     return {**options, "connect_args": connect_args}
+
+
+@contextmanager
+def recorded_statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements ``engine`` executes inside the block, in order: what the tests and
+    the page benchmark count."""
+    statements: list[str] = []
+
+    def _before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _before)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 
 from caseapp import create_app
 from caseapp.db import db
+from caseapp.dbsetup import recorded_statements
 from config import TestConfig
 from tests.factories import Factory
 
@@ -161,20 +162,9 @@ def login_as(app: Flask) -> Any:
     return _login
 
 
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
+def count_queries() -> AbstractContextManager[list[str]]:
     """Collect the SQL statements executed inside the block."""
-    statements: list[str] = []
-
-    def _before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", _before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", _before)
+    return recorded_statements(db.engine)
 
 
 @pytest.fixture
