@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +24,9 @@ from sqlalchemy.engine import Connection
 Row = tuple[Any, ...]
 
 
-class BulkWriter:
+class BulkWriter(ABC):
+    """Stores generated rows in bulk, one implementation a database."""
+
     null: str | None = None
     false: str = "0"
     true: str = "1"
@@ -38,12 +41,14 @@ class BulkWriter:
         sql = f'SELECT COALESCE(MAX(id), 0) FROM "{table}"'  # noqa: S608  # nosec B608
         return int(self.conn.execute(sa.text(sql)).scalar_one()) + 1
 
+    @abstractmethod
     def write(self, table: str, columns: Sequence[str], rows: list[Row]) -> None:
-        raise NotImplementedError
+        """Store rows of text values (``null`` for NULL) in these columns of the table."""
 
-    def fix_sequence(self, table: str) -> None:
+    def fix_sequence(self, table: str) -> None:  # noqa: B027  (SQLite has no sequence)
         """Let the next ordinary insert continue after the ids the load chose."""
 
+    @abstractmethod
     def begin_load(self, tables: Sequence[str]) -> None:
         """Drop what slows single-row insertion into these tables; keep it to rebuild."""
 
