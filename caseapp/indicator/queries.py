@@ -36,6 +36,7 @@ from caseapp.db import db
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting
 from caseapp.units.models import Unit
+from caseapp.units.tree import subtree_of
 
 QUALIFYING_CATEGORIES = (CaseCategory.DV, CaseCategory.TRAFFICKING)
 PENDING_STATES = (ReferralState.APPROVED, ReferralState.SENT, ReferralState.ACCEPTED)
@@ -142,7 +143,7 @@ def in_subtree(unit_id: sa.ColumnElement[int], root: Unit) -> sa.ColumnElement[b
     # On referrals this is implied by the join with the qualifying cases (a referral's unit
     # is its case's), but it lets the database read only the subtree's referrals instead
     # of hashing the whole table.
-    return unit_id.in_(sa.select(Unit.id).where(Unit.path.like(root.path + "%")))
+    return unit_id.in_(subtree_of(root))
 
 
 def qualifying_cases(root: Unit, start: date, end: date,

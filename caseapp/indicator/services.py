@@ -30,6 +30,7 @@ from caseapp.paging import Page
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting, set_setting
 from caseapp.units.models import Unit
+from caseapp.units.tree import subtree_of
 
 REPORT_ROLES = (Role.SUPERVISOR, Role.STATISTICS)
 # A referral still needs someone's action in these states; its follow-up date can be overdue.
@@ -73,10 +74,6 @@ def term_to_date() -> tuple[date, date]:
     return start, max(start, min(end, today()))
 
 
-def _subtree_units(unit: Unit) -> sa.Select[Any]:
-    return sa.select(Unit.id).where(Unit.path.like(unit.path + "%"))
-
-
 def operational_counts(unit: Unit) -> dict[str, int]:
     """Open cases, high-risk open cases, overdue petitions and overdue follow-ups in the
     unit's subtree, as of today, in one statement.
@@ -84,7 +81,7 @@ def operational_counts(unit: Unit) -> dict[str, int]:
     A consultation's follow-up is overdue when its date has passed, the case is not closed
     and no later consultation was held on the case (the later one is the follow-up)."""
     day = today()
-    units = _subtree_units(unit)
+    units = subtree_of(unit)
     open_case = sa.and_(Case.unit_id.in_(units), Case.status != CaseStatus.CLOSED)
     later = aliased(Consultation)
     stmt = sa.select(

@@ -30,6 +30,7 @@ from caseapp.labels import label
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting
 from caseapp.units.models import Unit
+from caseapp.units.tree import subtree_of
 
 PERIOD_KINDS = ("month", "quarter", "half", "year", "custom")
 
@@ -159,10 +160,6 @@ def suppress_small_cells(report: ReportData) -> ReportData:
 
 
 # --- the statements ----------------------------------------------------------------------
-
-
-def _subtree(unit: Unit) -> sa.Select[Any]:
-    return sa.select(Unit.id).where(Unit.path.like(unit.path + "%"))
 
 
 def _utc_bounds(period: Period) -> tuple[datetime, datetime]:
@@ -385,7 +382,7 @@ def indicator_tables(res: IndicatorResult) -> list[Table]:
 def build_report(unit: Unit, period: Period, user: User | None = None) -> ReportData:
     """All tables of the periodic report for ``unit``'s subtree. The caller has checked
     that ``unit`` is in the user's scope (``caseapp.indicator.services.resolve_unit``)."""
-    units = _subtree(unit)
+    units = subtree_of(unit)
     res = compute(unit, period.start, period.end)
     tables = [
         _cases_by_category(units, period),
