@@ -34,16 +34,10 @@ from caseapp.cases.models import (  # noqa: E402
     CaseCategory,
     CaseEvent,
     CaseStatus,
-    GbvType,
-    Incident,
-    IncidentAct,
-    Perpetrator,
-    Relationship,
-    RiskAssessment,
     RiskLevel,
-    ViolenceAct,
 )
-from caseapp.clients.models import Client, Consent, ConsentGiver, ConsentPurpose, Sex  # noqa: E402
+from caseapp.clients.models import Client, Sex  # noqa: E402
+from caseapp.consents.models import Consent, ConsentGiver, ConsentPurpose  # noqa: E402
 from caseapp.consultations.models import (  # noqa: E402
     Consultation,
     ConsultationChannel,
@@ -56,6 +50,14 @@ from caseapp.documents.services import (  # noqa: E402
     render_document,
 )
 from caseapp.documents.summary import case_summary_spec  # noqa: E402
+from caseapp.incidents.models import (  # noqa: E402
+    GbvType,
+    Incident,
+    IncidentAct,
+    Perpetrator,
+    Relationship,
+    ViolenceAct,
+)
 from caseapp.pdf import PdfStamp  # noqa: E402
 from caseapp.referrals.models import (  # noqa: E402
     Referral,
@@ -64,6 +66,7 @@ from caseapp.referrals.models import (  # noqa: E402
     ServiceType,
     Urgency,
 )
+from caseapp.risk.models import RiskAssessment  # noqa: E402
 from caseapp.units import services as units  # noqa: E402
 from config import BaseConfig  # noqa: E402
 

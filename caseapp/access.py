@@ -21,12 +21,16 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from caseapp.attachments.models import Attachment
 from caseapp.auth.models import Role, User
-from caseapp.cases.models import Case, Incident, ProtectionMeasure, RiskAssessment
-from caseapp.clients.models import Client, Consent
+from caseapp.cases.models import Case
+from caseapp.clients.models import Client
 from caseapp.complaints.models import Complaint
+from caseapp.consents.models import Consent
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
+from caseapp.incidents.models import Incident
+from caseapp.measures.models import ProtectionMeasure
 from caseapp.referrals.models import Referral
+from caseapp.risk.models import RiskAssessment
 from caseapp.units.tree import merged_ids, subtree_of
 
 T = TypeVar("T")

@@ -8,30 +8,33 @@ from flask_babel import lazy_gettext as _l
 
 from caseapp.auth.models import Role
 from caseapp.cases.models import (
-    AgeGroup,
     CaseCategory,
     CaseStatus,
-    GbvType,
     IntakeChannel,
-    MeasureKind,
-    PlaceType,
     ReferringSource,
-    Relationship,
     RiskLevel,
-    TraffickingPurpose,
-    TraffickingScope,
     VictimStatus,
-    ViolenceAct,
 )
-from caseapp.clients.models import ConsentGiver, ConsentPurpose, Ethnicity, MaritalStatus, Sex
+from caseapp.clients.models import Ethnicity, MaritalStatus, Sex
 from caseapp.complaints.models import (
     ComplaintHandling,
     ComplaintStatus,
     ComplaintSubject,
     SenderRelation,
 )
+from caseapp.consents.models import ConsentGiver, ConsentPurpose
 from caseapp.consultations.models import ConsultationChannel, ConsultationKind
 from caseapp.documents.models import DocumentKind
+from caseapp.incidents.models import (
+    AgeGroup,
+    GbvType,
+    PlaceType,
+    Relationship,
+    TraffickingPurpose,
+    TraffickingScope,
+    ViolenceAct,
+)
+from caseapp.measures.models import MeasureKind
 from caseapp.referrals.models import NotReceivedReason, ProviderKind, ReferralState, Urgency
 
 # Pairs, not a dict literal: equal StrEnum members of different enums would merge.

@@ -12,7 +12,8 @@ from flask import current_app
 from caseapp.auth.models import Role, User
 from caseapp.auth.passwords import hash_password
 from caseapp.cases.models import Case, CaseCategory, CaseStatus
-from caseapp.clients.models import Client, Consent, ConsentGiver, ConsentPurpose, Sex
+from caseapp.clients.models import Client, Sex
+from caseapp.consents.models import Consent, ConsentGiver, ConsentPurpose
 from caseapp.db import db
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.units import services as units

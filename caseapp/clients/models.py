@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,21 +32,6 @@ class MaritalStatus(enum.StrEnum):
     DIVORCED = "divorced"
     WIDOWED = "widowed"
     UNKNOWN = "unknown"
-
-
-class ConsentPurpose(enum.StrEnum):
-    RECORD = "record"
-    SHARE = "share"
-    REPORTING = "reporting"
-
-
-class ConsentGiver(enum.StrEnum):
-    CLIENT = "client"
-    GUARDIAN = "guardian"
-
-
-# Fields of a client that a consent to share may cover (see the referral slip).
-SHAREABLE_FIELDS = ("full_name", "phone", "address", "birth_date", "case_summary")
 
 
 class Client(TimestampMixin, db.Model):  # type: ignore[name-defined]
@@ -99,32 +84,3 @@ sa.Index("ix_clients_code_upper", sa.func.upper(Client.code))
 # The indicator counts women and girls: it checks the sex of every client of a
 # province's qualifying cases, from this index alone.
 sa.Index("ix_clients_id_sex", Client.id, Client.sex)
-
-
-class Consent(TimestampMixin, db.Model):  # type: ignore[name-defined]
-    """Consent for one purpose; withdrawal is recorded, never deleted."""
-
-    __tablename__ = "consents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), index=True)
-    purpose: Mapped[ConsentPurpose] = mapped_column(enum_type(ConsentPurpose))
-    given_by: Mapped[ConsentGiver] = mapped_column(enum_type(ConsentGiver))
-    guardian_name: Mapped[str | None] = mapped_column(EncryptedText)
-    given_on: Mapped[date]
-    # For SHARE: which provider (None: any provider) and which fields (comma-separated codes
-    # from SHAREABLE_FIELDS).
-    provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("providers.id"))
-    shared_fields: Mapped[str] = mapped_column(sa.String(200), default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    withdrawn_on: Mapped[date | None]
-    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    updated_at: Mapped[datetime | None]
-
-    @property
-    def is_active(self) -> bool:
-        return self.withdrawn_on is None
-
-    @property
-    def shared_field_list(self) -> list[str]:
-        return [f for f in self.shared_fields.split(",") if f]

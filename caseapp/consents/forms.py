@@ -5,7 +5,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 
-from caseapp.clients.models import SHAREABLE_FIELDS, ConsentGiver, ConsentPurpose
+from caseapp.consents.models import SHAREABLE_FIELDS, ConsentGiver, ConsentPurpose
 from caseapp.forms_common import (
     AppForm,
     DMYDateField,

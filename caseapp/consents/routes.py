@@ -13,9 +13,10 @@ from caseapp.access import get_or_404, scope_condition
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.cases.sections import CaseSection, register_section
-from caseapp.clients.models import Client, Consent, ConsentPurpose
+from caseapp.clients.models import Client
 from caseapp.consents import services
 from caseapp.consents.forms import FIELD_LABELS, ConsentForm, WithdrawForm
+from caseapp.consents.models import Consent, ConsentPurpose
 from caseapp.db import db
 from caseapp.records.common import case_page_url
 from caseapp.referrals.models import Provider

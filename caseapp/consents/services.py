@@ -13,14 +13,9 @@ import sqlalchemy as sa
 
 from caseapp.audit import services as audit
 from caseapp.auth.models import User
-from caseapp.clients.models import (
-    SHAREABLE_FIELDS,
-    Client,
-    Consent,
-    ConsentGiver,
-    ConsentPurpose,
-)
+from caseapp.clients.models import Client
 from caseapp.clock import now, today
+from caseapp.consents.models import SHAREABLE_FIELDS, Consent, ConsentGiver, ConsentPurpose
 from caseapp.db import db
 
 CHILD_AGE = 16

@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
-from caseapp.clients.models import SHAREABLE_FIELDS, Client, ConsentPurpose
+from caseapp.clients.models import Client
+from caseapp.consents.models import SHAREABLE_FIELDS, ConsentPurpose
 from caseapp.consents.services import active_consent
 from caseapp.db import db
 from caseapp.documents.models import DocumentKind

@@ -23,23 +23,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from caseapp.auth.models import User
-from caseapp.cases.models import (
-    Case,
-    CaseEvent,
-    Incident,
-    ProtectionMeasure,
-    RiskAssessment,
-    RiskLevel,
-)
-from caseapp.clients.models import SHAREABLE_FIELDS, Consent, ConsentPurpose
+from caseapp.cases.models import Case, CaseEvent, RiskLevel
 from caseapp.complaints.models import Complaint
+from caseapp.consents.models import SHAREABLE_FIELDS, Consent, ConsentPurpose
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.documents.models import DocumentKind
 from caseapp.documents.services import DocumentSpec, service_label
 from caseapp.i18n import format_date, format_datetime
+from caseapp.incidents.models import Incident
 from caseapp.labels import label
+from caseapp.measures.models import ProtectionMeasure
 from caseapp.referrals.models import Provider, Referral, ReferralEvent, ServiceType
+from caseapp.risk.models import RiskAssessment
 
 # Keys are stable (CLI --sections, audit entries); order is the printed order.
 SECTIONS: dict[str, Any] = {

@@ -6,15 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from caseapp.cases.models import (
-    AgeGroup,
-    GbvType,
-    PlaceType,
-    Relationship,
-    TraffickingPurpose,
-    TraffickingScope,
-    ViolenceAct,
-)
 from caseapp.clients.models import Sex
 from caseapp.forms_common import (
     AppForm,
@@ -25,6 +16,15 @@ from caseapp.forms_common import (
     max_length,
     not_in_future,
     optional,
+)
+from caseapp.incidents.models import (
+    AgeGroup,
+    GbvType,
+    PlaceType,
+    Relationship,
+    TraffickingPurpose,
+    TraffickingScope,
+    ViolenceAct,
 )
 from caseapp.records.common import enum_choices, enum_select
 

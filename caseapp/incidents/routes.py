@@ -9,11 +9,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404
-from caseapp.cases.models import Case, CaseCategory, Incident
+from caseapp.cases.models import Case, CaseCategory
 from caseapp.cases.sections import CaseSection, register_section
 from caseapp.db import db
 from caseapp.incidents import services
 from caseapp.incidents.forms import IncidentForm, act_group
+from caseapp.incidents.models import Incident
 from caseapp.records.common import STALE_MESSAGE, StaleVersion, audit_view, case_page_url
 
 bp = Blueprint("incidents", __name__)

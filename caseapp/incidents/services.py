@@ -7,15 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm.attributes import flag_modified
 
-from caseapp.cases.models import (
-    Case,
-    CaseCategory,
-    Incident,
-    IncidentAct,
-    Perpetrator,
-    ViolenceAct,
-)
+from caseapp.cases.models import Case, CaseCategory
 from caseapp.db import db
+from caseapp.incidents.models import Incident, IncidentAct, Perpetrator, ViolenceAct
 from caseapp.records.common import apply_changes, audit_case_record, check_version
 
 TRAFFICKING_FIELDS = ("trafficking_purpose", "trafficking_scope", "destination_country",

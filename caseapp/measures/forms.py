@@ -5,8 +5,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
-from caseapp.cases.models import MeasureKind
 from caseapp.forms_common import AppForm, DMYDateField, max_length, not_before, optional
+from caseapp.measures.models import MeasureKind
 from caseapp.records.common import enum_select
 
 

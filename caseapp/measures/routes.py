@@ -9,11 +9,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404
-from caseapp.cases.models import Case, ProtectionMeasure
+from caseapp.cases.models import Case
 from caseapp.cases.sections import CaseSection, register_section
 from caseapp.db import db
 from caseapp.measures import services
 from caseapp.measures.forms import MeasureForm
+from caseapp.measures.models import ProtectionMeasure
 from caseapp.records.common import audit_view, case_page_url
 
 bp = Blueprint("measures", __name__)

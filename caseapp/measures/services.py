@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from caseapp.auth.models import User
-from caseapp.cases.models import Case, ProtectionMeasure
+from caseapp.cases.models import Case
 from caseapp.db import db
+from caseapp.measures.models import ProtectionMeasure
 from caseapp.records.common import apply_changes, audit_case_record
 
 FIELDS = ("kind", "issuer", "starts_on", "ends_on", "note")

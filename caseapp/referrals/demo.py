@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case
-from caseapp.clients.models import Consent, ConsentGiver, ConsentPurpose
 from caseapp.clock import LOCAL_TZ, today
+from caseapp.consents.models import Consent, ConsentGiver, ConsentPurpose
 from caseapp.db import db
 from caseapp.referrals.models import (
     NotReceivedReason,

@@ -19,8 +19,8 @@ from caseapp.access import case_unit_ids
 from caseapp.audit.services import record
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case
-from caseapp.clients.models import ConsentPurpose
 from caseapp.clock import now, today
+from caseapp.consents.models import ConsentPurpose
 from caseapp.consents.services import active_consent
 from caseapp.db import db
 from caseapp.referrals.models import (

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from caseapp.auth.models import User
-from caseapp.cases.models import Case, CaseCategory, MeasureKind, ProtectionMeasure
+from caseapp.cases.models import Case, CaseCategory
 from caseapp.clients.models import Client, Ethnicity, Sex
 from caseapp.clock import LOCAL_TZ, now, today
 from caseapp.complaints.models import Complaint, ComplaintHandling, ComplaintStatus
@@ -27,6 +27,7 @@ from caseapp.i18n import get_locale
 from caseapp.indicator.charts import indicator_charts
 from caseapp.indicator.queries import GIRL_AGE_LIMIT, Figures, IndicatorResult, compute
 from caseapp.labels import label
+from caseapp.measures.models import MeasureKind, ProtectionMeasure
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting
 from caseapp.units.models import Unit

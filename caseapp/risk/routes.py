@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from caseapp.access import can_see_cases, get_or_404
 from caseapp.auth.models import User
-from caseapp.cases.models import Case, RiskAssessment
+from caseapp.cases.models import Case
 from caseapp.cases.sections import CaseSection, register_section
 from caseapp.clock import now
 from caseapp.db import db
@@ -20,6 +20,7 @@ from caseapp.nav import NavItem, add_nav
 from caseapp.records.common import case_page_url
 from caseapp.risk import services
 from caseapp.risk.forms import RiskForm
+from caseapp.risk.models import RiskAssessment
 from caseapp.risk.scoring import HIGH_THRESHOLD, ITEMS, ITEMS_BY_KEY, MEDIUM_THRESHOLD
 from caseapp.units.models import Unit
 

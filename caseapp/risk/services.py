@@ -11,10 +11,11 @@ from sqlalchemy.sql import ColumnElement
 
 from caseapp.access import in_scope
 from caseapp.auth.models import User
-from caseapp.cases.models import Case, CaseStatus, RiskAssessment, RiskLevel
+from caseapp.cases.models import Case, CaseStatus, RiskLevel
 from caseapp.clock import now
 from caseapp.db import db
 from caseapp.records.common import audit_case_record
+from caseapp.risk.models import RiskAssessment
 from caseapp.risk.scoring import ITEMS, ITEMS_BY_KEY, score_answers
 
 

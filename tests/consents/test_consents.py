@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from caseapp.clients.models import Consent, ConsentGiver, ConsentPurpose
+from caseapp.consents.models import Consent, ConsentGiver, ConsentPurpose
 from caseapp.consents.services import active_consent
 from caseapp.db import db
 from caseapp.referrals.models import Provider, ProviderKind

@@ -14,26 +14,22 @@ import pytest
 from pypdf import PdfReader
 
 from caseapp.auth.models import Role, User
-from caseapp.cases.models import (
-    Case,
-    CaseEvent,
-    CaseStatus,
+from caseapp.cases.models import Case, CaseEvent, CaseStatus, RiskLevel
+from caseapp.clients.models import Client, Sex
+from caseapp.complaints.models import Complaint, ComplaintStatus, ComplaintSubject, SenderRelation
+from caseapp.consents.models import ConsentPurpose
+from caseapp.consultations.models import Consultation, ConsultationChannel, ConsultationKind
+from caseapp.db import db
+from caseapp.incidents.models import (
     GbvType,
     Incident,
     IncidentAct,
-    MeasureKind,
     Perpetrator,
     PlaceType,
-    ProtectionMeasure,
     Relationship,
-    RiskAssessment,
-    RiskLevel,
     ViolenceAct,
 )
-from caseapp.clients.models import Client, ConsentPurpose, Sex
-from caseapp.complaints.models import Complaint, ComplaintStatus, ComplaintSubject, SenderRelation
-from caseapp.consultations.models import Consultation, ConsultationChannel, ConsultationKind
-from caseapp.db import db
+from caseapp.measures.models import MeasureKind, ProtectionMeasure
 from caseapp.referrals.models import (
     Provider,
     ProviderKind,
@@ -42,6 +38,7 @@ from caseapp.referrals.models import (
     ReferralState,
     Urgency,
 )
+from caseapp.risk.models import RiskAssessment
 from caseapp.units.models import Unit
 from tests.factories import Factory
 

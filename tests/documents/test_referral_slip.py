@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from caseapp.clients.models import ConsentPurpose
+from caseapp.consents.models import ConsentPurpose
 from caseapp.db import db
 from caseapp.documents.models import DocumentKind, PrintedDocument
 from caseapp.referrals.models import Provider, ProviderKind

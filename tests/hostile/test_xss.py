@@ -18,11 +18,13 @@ from flask import Flask
 from pypdf import PdfReader
 
 from caseapp.attachments.models import Attachment
-from caseapp.cases.models import Case, Incident, ProtectionMeasure
+from caseapp.cases.models import Case
 from caseapp.clients.models import Client
 from caseapp.complaints.models import Complaint
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
+from caseapp.incidents.models import Incident
+from caseapp.measures.models import ProtectionMeasure
 from caseapp.referrals.models import Provider, Referral, ServiceType
 from caseapp.units.models import Unit
 from tests.access.test_matrix import url_for_rule

@@ -5,8 +5,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from caseapp.cases.models import CaseCategory, Incident, Relationship, ViolenceAct
+from caseapp.cases.models import CaseCategory
 from caseapp.db import db
+from caseapp.incidents.models import Incident, Relationship, ViolenceAct
 from tests.records.world import World, audits
 
 

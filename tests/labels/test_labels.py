@@ -4,9 +4,10 @@ import enum
 
 from flask import Flask
 
-from caseapp.cases.models import CaseCategory, MeasureKind
+from caseapp.cases.models import CaseCategory
 from caseapp.consultations.models import ConsultationKind
 from caseapp.labels import _PAIRS, label
+from caseapp.measures.models import MeasureKind
 from caseapp.referrals.models import ProviderKind
 
 

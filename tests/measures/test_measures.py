@@ -5,8 +5,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from caseapp.cases.models import MeasureKind, ProtectionMeasure
 from caseapp.db import db
+from caseapp.measures.models import MeasureKind, ProtectionMeasure
 from tests.records.world import World, audits
 
 

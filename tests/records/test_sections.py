@@ -9,20 +9,14 @@ import pytest
 from flask import render_template
 
 from caseapp.attachments.models import Attachment
-from caseapp.cases.models import (
-    Incident,
-    IncidentAct,
-    Perpetrator,
-    ProtectionMeasure,
-    Relationship,
-    RiskAssessment,
-    RiskLevel,
-    ViolenceAct,
-)
+from caseapp.cases.models import RiskLevel
 from caseapp.cases.sections import SECTIONS
-from caseapp.clients.models import Consent, ConsentGiver, ConsentPurpose
+from caseapp.consents.models import Consent, ConsentGiver, ConsentPurpose
 from caseapp.consultations.models import Consultation, ConsultationChannel, ConsultationKind
 from caseapp.db import db
+from caseapp.incidents.models import Incident, IncidentAct, Perpetrator, Relationship, ViolenceAct
+from caseapp.measures.models import ProtectionMeasure
+from caseapp.risk.models import RiskAssessment
 from tests.records.world import PNG, World
 
 

@@ -16,11 +16,14 @@ import pytest
 
 from caseapp.attachments.models import Attachment
 from caseapp.auth.models import User
-from caseapp.cases.models import Case, Incident, ProtectionMeasure, RiskAssessment, RiskLevel
-from caseapp.clients.models import Consent, ConsentGiver, ConsentPurpose
+from caseapp.cases.models import Case, RiskLevel
 from caseapp.complaints.models import Complaint, ComplaintSubject, SenderRelation
+from caseapp.consents.models import Consent, ConsentGiver, ConsentPurpose
 from caseapp.consultations.models import Consultation, ConsultationChannel, ConsultationKind
 from caseapp.db import db
+from caseapp.incidents.models import Incident
+from caseapp.measures.models import ProtectionMeasure
+from caseapp.risk.models import RiskAssessment
 from caseapp.units.models import Unit
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"PNGMARKER" * 10

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
-from caseapp.clients.models import Consent
+from caseapp.consents.models import Consent
 from caseapp.db import db
 from caseapp.referrals.models import (
     Provider,

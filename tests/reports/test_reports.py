@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from caseapp.audit.models import AuditEntry
-from caseapp.cases.models import CaseCategory, MeasureKind, ProtectionMeasure
+from caseapp.cases.models import CaseCategory
 from caseapp.clients.models import Ethnicity, Sex
 from caseapp.complaints.models import (
     Complaint,
@@ -23,6 +23,7 @@ from caseapp.complaints.models import (
 )
 from caseapp.consultations.models import Consultation, ConsultationChannel, ConsultationKind
 from caseapp.db import db
+from caseapp.measures.models import MeasureKind, ProtectionMeasure
 from caseapp.referrals.models import ReferralState
 from caseapp.reports.exports import neutralise, to_csv, to_xlsx
 from caseapp.reports.services import (

@@ -7,8 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from caseapp.audit.services import verify_chain
-from caseapp.cases.models import Case, RiskAssessment, RiskLevel
+from caseapp.cases.models import Case, RiskLevel
 from caseapp.db import db
+from caseapp.risk.models import RiskAssessment
 from tests.concurrency import run_at_once
 from tests.records.world import World, audits
 

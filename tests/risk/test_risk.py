@@ -5,8 +5,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from caseapp.cases.models import Case, CaseStatus, RiskAssessment, RiskLevel
+from caseapp.cases.models import Case, CaseStatus, RiskLevel
 from caseapp.db import db
+from caseapp.risk.models import RiskAssessment
 from caseapp.risk.scoring import score_answers
 from tests.records.world import World, audits
 

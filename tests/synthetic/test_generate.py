@@ -10,12 +10,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from caseapp.cases.models import Case, Incident
+from caseapp.cases.models import Case
 from caseapp.clients.models import Client
 from caseapp.consultations import due
 from caseapp.consultations.models import Consultation
 from caseapp.crypto import Keyring, keyring, name_index, phone_index
 from caseapp.db import db
+from caseapp.incidents.models import Incident
 from caseapp.referrals.models import Referral, ReferralState
 from caseapp.synthetic.rows import COLUMNS, TABLES, Calendar, Ids, RowBuilder
 from caseapp.synthetic.writer import BackgroundWrites, writer_for
