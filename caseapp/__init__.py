@@ -53,9 +53,9 @@ def create_app(config: type[BaseConfig] | None = None, **overrides: Any) -> Flas
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from caseapp.i18n import get_locale, init_i18n
+    from caseapp.i18n import init_i18n, select_locale
 
-    babel.init_app(app, locale_selector=get_locale)
+    babel.init_app(app, locale_selector=select_locale)
     init_i18n(app)
 
     from caseapp.dbsetup import init_engine_events

@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
+from flask_babel import get_locale as babel_locale
 
 from caseapp.clock import LOCAL_TZ
 
 
-def get_locale() -> str:
-    # Outside a request (CLI, services called from scripts) there is no session: default.
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the user's choice, else the default (Vietnamese).
+    Outside a request (CLI, services called from scripts) there is no session: default."""
     lang = session.get("lang") if has_request_context() else None
     if lang in current_app.config["LANGUAGES"]:
         return lang
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def get_locale() -> str:
+    """The language in force now: the user's, or the one a block forced (``force_locale``,
+    as PDFs and imports do)."""
+    locale = babel_locale()
+    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def localized(label_vi: Any, label_en: Any) -> Any:
+    """Of a pair stored in both languages (service types, unit kinds), the one to show."""
+    return label_en if get_locale() == "en" else label_vi
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -35,6 +50,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["ddmmyyyy"] = format_date
     app.jinja_env.filters["dt"] = format_datetime
     app.jinja_env.globals["current_locale"] = get_locale
+    app.jinja_env.globals["localized"] = localized
     from caseapp.labels import label
     from caseapp.nav import nav_for_user
 

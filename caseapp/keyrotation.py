@@ -136,7 +136,7 @@ def rotate(old: Keyring, old_spec: str) -> tuple[RotationResult, Keyring]:
         result.per_table[table.name] = count
         result.values += count
     audit.record(
-        "data_key_rotate", object_type="keyring",
+        "keyring.rotate", object_type="keyring",
         summary=f"new_key={key_id};old_keys={','.join(old.keys)};values={result.values};"
                 f"indexes={result.indexes};tables={len(result.per_table)}",
     )

@@ -118,7 +118,7 @@ def verify() -> str:
         abort(404)
     checked, problem = audit.verify_chain()
     audit.record(
-        "audit_verify", object_type="audit",
+        "audit.verify", object_type="audit",
         summary=f"checked={checked} result={'broken' if problem else 'ok'}"
                 + (f" entry={problem.entry_id}" if problem else ""),
     )

@@ -84,7 +84,7 @@ def create_user(username: str, full_name: str, role: str, unit_code: str,
                 must_change_password=must_change_password)
     db.session.add(user)
     db.session.flush()
-    audit.record("user_create", object_type="user", object_id=user.id, unit_id=unit.id,
+    audit.record("user.create", object_type="user", object_id=user.id, unit_id=unit.id,
                  summary=f"username={username} role={role_value.value} unit={unit.code}"
                  f"{' must_change_password' if must_change_password else ''}")
     return user
@@ -124,7 +124,7 @@ def register_failure(user: User) -> bool:
         user.locked_until = now() + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
         user.failed_logins = 0
         revoke_sessions(user)
-        audit.record("account_locked", object_type="user", object_id=user.id,
+        audit.record("auth.account_locked", object_type="user", object_id=user.id,
                      unit_id=user.unit_id, summary=f"username={user.username}")
         return True
     return False
@@ -149,7 +149,7 @@ def change_password(user: User, current: str, new: str, *, keep_session: str | N
     user.password_hash = hash_password(new)
     user.must_change_password = False
     ended = revoke_sessions(user, keep=keep_session)
-    audit.record("password_change", object_type="user", object_id=user.id,
+    audit.record("auth.password_change", object_type="user", object_id=user.id,
                  unit_id=user.unit_id, summary=f"other_sessions_ended={ended}")
 
 
@@ -173,7 +173,7 @@ def confirm_totp(user: User, code: str) -> None:
     user.totp_enabled = True
     user.totp_last_step = step
     user.failed_logins = 0
-    audit.record("totp_enable", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    audit.record("auth.totp_enable", object_type="user", object_id=user.id, unit_id=user.unit_id)
 
 
 def check_totp_login(user: User, code: str) -> bool:
@@ -185,12 +185,12 @@ def check_totp_login(user: User, code: str) -> bool:
     step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
     if step is None:
         locked = register_failure(user)
-        audit.record("mfa_failed", object_type="user", object_id=user.id,
+        audit.record("auth.mfa_failed", object_type="user", object_id=user.id,
                      unit_id=user.unit_id, summary="locked" if locked else "")
         return False
     user.totp_last_step = step
     user.failed_logins = 0
-    audit.record("mfa_passed", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    audit.record("auth.mfa_passed", object_type="user", object_id=user.id, unit_id=user.unit_id)
     return True
 
 
@@ -203,7 +203,7 @@ def disable_own_totp(user: User, password: str) -> None:
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
-    audit.record("totp_disable", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    audit.record("auth.totp_disable", object_type="user", object_id=user.id, unit_id=user.unit_id)
 
 
 # --- administration ------------------------------------------------------------------
@@ -229,7 +229,7 @@ def reset_password(user: User) -> str:
     user.failed_logins = 0
     user.locked_until = None
     ended = revoke_sessions(user)
-    _admin_audit("user_password_reset", user, f"sessions_ended={ended}")
+    _admin_audit("user.password_reset", user, f"sessions_ended={ended}")
     return temporary
 
 
@@ -244,10 +244,10 @@ def set_active(user: User, active: bool, *, actor: User | None) -> None:
             raise AccountError(_("The last active administrator cannot be deactivated."))
         ended = revoke_sessions(user)
         user.active = False
-        _admin_audit("user_deactivate", user, f"sessions_ended={ended}")
+        _admin_audit("user.deactivate", user, f"sessions_ended={ended}")
     else:
         user.active = True
-        _admin_audit("user_reactivate", user)
+        _admin_audit("user.reactivate", user)
 
 
 def unlock(user: User) -> None:
@@ -255,12 +255,12 @@ def unlock(user: User) -> None:
         raise AccountError(_("The account is not locked."))
     user.locked_until = None
     user.failed_logins = 0
-    _admin_audit("user_unlock", user)
+    _admin_audit("user.unlock", user)
 
 
 def force_logout(user: User) -> int:
     ended = revoke_sessions(user)
-    _admin_audit("user_force_logout", user, f"sessions_ended={ended}")
+    _admin_audit("user.force_logout", user, f"sessions_ended={ended}")
     return ended
 
 
@@ -282,7 +282,7 @@ def change_role_unit(user: User, role: str, unit_code: str, *, actor: User | Non
         changes.append(f"unit={user.unit.code}->{unit.code}")
         user.unit_id = unit.id
         user.unit = unit
-    _admin_audit("user_role_unit", user, " ".join(changes))
+    _admin_audit("user.role_unit", user, " ".join(changes))
 
 
 def reset_totp(user: User) -> None:
@@ -293,4 +293,4 @@ def reset_totp(user: User) -> None:
     user.totp_secret = None
     user.totp_last_step = None
     ended = revoke_sessions(user)
-    _admin_audit("user_totp_reset", user, f"sessions_ended={ended}")
+    _admin_audit("user.totp_reset", user, f"sessions_ended={ended}")

@@ -62,7 +62,7 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    audit.record("logout", object_type="user", object_id=current_user.id,
+    audit.record("auth.logout", object_type="user", object_id=current_user.id,
                  unit_id=current_user.unit_id)
     end_session()
     db.session.commit()
@@ -208,7 +208,7 @@ def end_other_sessions() -> Response:
         row = current_session_row()
         user = _me()
         ended = accounts.revoke_sessions(user, keep=row.id if row else None)
-        audit.record("sessions_end_others", object_type="user", object_id=user.id,
+        audit.record("auth.sessions_end_others", object_type="user", object_id=user.id,
                      unit_id=user.unit_id, summary=f"sessions_ended={ended}")
         db.session.commit()
         flash(_("Your other sessions were ended."), "success")

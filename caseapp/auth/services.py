@@ -75,11 +75,11 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
         user.last_login_at = t
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        audit.record("login", object_type="user", object_id=user.id, unit_id=user.unit_id,
+        audit.record("auth.login", object_type="user", object_id=user.id, unit_id=user.unit_id,
                      user=user)
     else:
         audit.record(
-            "login_failed",
+            "auth.login_failed",
             object_type="user",
             object_id=user.id if user else None,
             unit_id=user.unit_id if user else None,

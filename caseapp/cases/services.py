@@ -29,25 +29,21 @@ from caseapp.cases.models import (
     VictimStatus,
 )
 from caseapp.cases.sections import TimelineEntry, ordered_sections
+from caseapp.clients.age import age_on
 from caseapp.clients.models import Client
-from caseapp.clients.services import StaleEdit, age_at
+from caseapp.clients.services import StaleEdit
 from caseapp.clock import now, today
 from caseapp.codes import next_code
 from caseapp.crypto import name_index, normalize_phone, phone_index
 from caseapp.db import db
 from caseapp.labels import label
-from caseapp.referrals.models import Referral, ReferralState
+from caseapp.overdue import case_overdue
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_ids
 
 EDITABLE_FIELDS = (
     "unit_id", "counselor_id", "category", "victim_status", "detected_on", "intake_channel",
     "referring_source", "opened_on", "summary",
-)
-# Referral states in which a follow-up is still expected.
-OPEN_REFERRAL_STATES = (
-    ReferralState.DRAFT, ReferralState.SUBMITTED, ReferralState.APPROVED,
-    ReferralState.RETURNED, ReferralState.SENT, ReferralState.ACCEPTED,
 )
 SEARCH_LIMIT = 100
 
@@ -163,12 +159,12 @@ def open_case(client: Client, data: CaseData, user: User) -> Case:
         status=CaseStatus.OPEN,
         opened_on=data.opened_on,
         summary=data.summary,
-        age_at_detection=age_at(client, data.detected_on),
+        age_at_detection=age_on(client, data.detected_on),
     )
     db.session.add(case)
     db.session.flush()
     _event(case, user, None, CaseStatus.OPEN)
-    audit.record("case_create", object_type="case", object_id=case.id, unit_id=case.unit_id,
+    audit.record("case.create", object_type="case", object_id=case.id, unit_id=case.unit_id,
                  summary=f"code={case.code};client={client.code};category={case.category.value}",
                  user=user)
     return case
@@ -206,10 +202,10 @@ def _update_case(case: Case, data: CaseData, user: User) -> list[str]:
     if not changed:
         return []
     if "detected_on" in changed:
-        case.age_at_detection = age_at(case.client, case.detected_on)
+        case.age_at_detection = age_on(case.client, case.detected_on)
     case.updated_at = now()
     db.session.flush()
-    audit.record("case_update", object_type="case", object_id=case.id, unit_id=case.unit_id,
+    audit.record("case.update", object_type="case", object_id=case.id, unit_id=case.unit_id,
                  summary=f"code={case.code};fields={','.join(changed)}", user=user)
     return changed
 
@@ -284,7 +280,7 @@ def change_status(case: Case, action: str, user: User, comment: str | None = Non
     except StaleDataError:
         # Another change of this case committed first; its status may no longer allow this.
         raise _stale_case() from None
-    audit.record("case_status", object_type="case", object_id=case.id, unit_id=case.unit_id,
+    audit.record("case.status", object_type="case", object_id=case.id, unit_id=case.unit_id,
                  summary=f"code={case.code};action={action};from={source.value};"
                          f"to={t.target.value}", user=user)
     return event
@@ -324,7 +320,7 @@ def load_case_page(case: Case, user: User) -> CasePage:
         if s.timeline is not None:
             timeline.extend(s.timeline(case, data))
     timeline.sort(key=lambda t: t.at, reverse=True)
-    audit.record("case_view", object_type="case", object_id=case.id, unit_id=case.unit_id,
+    audit.record("case.view", object_type="case", object_id=case.id, unit_id=case.unit_id,
                  summary=f"code={case.code}", user=user)
     return CasePage(case, counselor, events, sections, timeline)
 
@@ -362,20 +358,6 @@ class CaseRow:
     client_code: str
     unit_name: str
     counselor_name: str | None
-
-
-def overdue_condition(on: date | None = None) -> sa.ColumnElement[bool]:
-    """A referral awaiting follow-up past its date, or a consultation whose follow-up date
-    passed with no later consultation; closed cases are never overdue."""
-    on = on or today()
-    referral_overdue = sa.exists().where(
-        Referral.case_id == Case.id, Referral.follow_up_on < on,
-        Referral.state.in_(OPEN_REFERRAL_STATES),
-    )
-    # The case carries its earliest pending consultation follow-up (consultations/due.py).
-    consultation_overdue = Case.follow_up_due_on < on
-    return sa.and_(Case.status != CaseStatus.CLOSED,
-                   sa.or_(consultation_overdue, referral_overdue))
 
 
 _RISK_ORDER = sa.case(
@@ -437,7 +419,7 @@ def list_cases(user: User, f: CaseFilters, page: int = 1,
     if f.detected_to is not None:
         ids = ids.where(Case.detected_on <= f.detected_to)
     if f.overdue:
-        ids = ids.where(overdue_condition())
+        ids = ids.where(case_overdue())
     key = SORTS.get(f.sort, Case.detected_on)
     order = [key.asc(), Case.id.asc()] if f.direction == "asc" else [key.desc(), Case.id.desc()]
     # The total rides along with the page (a window count over the filtered cases), so the
@@ -489,5 +471,5 @@ def overdue_case_ids(case_ids: list[int]) -> set[int]:
     if not case_ids:
         return set()
     return set(db.session.scalars(
-        sa.select(Case.id).where(Case.id.in_(case_ids), overdue_condition())
+        sa.select(Case.id).where(Case.id.in_(case_ids), case_overdue())
     ))

@@ -18,6 +18,7 @@ from caseapp import access
 from caseapp.audit import services as audit
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
+from caseapp.clients.age import age_on
 from caseapp.clients.models import Client, Ethnicity, MaritalStatus, Sex
 from caseapp.clock import today
 from caseapp.codes import next_code
@@ -86,29 +87,11 @@ class ClientData:
         )
 
 
-def age_at(client: Client, on: date) -> int | None:
-    """Age in whole years on a date, from the most precise birth data recorded.
-
-    An exact birth date gives the exact age; a birth year gives ``year - birth_year``; an
-    approximate age is the age the client stated on ``approx_age_on``, carried forward or
-    back by whole calendar years. Without any of them the age is unknown.
-    """
-    born = client.birth_date
-    if born is not None:
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    if client.birth_year is not None:
-        return max(on.year - client.birth_year, 0)
-    if client.approx_age is not None:
-        stated_on = client.approx_age_on or on
-        return max(client.approx_age + on.year - stated_on.year, 0)
-    return None
-
-
 def recompute_ages(client: Client) -> int:
     """Derive ``age_at_detection`` again on every case of the client; returns the count."""
     cases = db.session.scalars(sa.select(Case).where(Case.client_id == client.id)).all()
     for case in cases:
-        case.age_at_detection = age_at(client, case.detected_on)
+        case.age_at_detection = age_on(client, case.detected_on)
     return len(cases)
 
 
@@ -160,7 +143,7 @@ def register_client(data: ClientData, user: User, unit: Unit | None = None) -> C
     _apply(client, data)
     db.session.add(client)
     db.session.flush()
-    audit.record("client_create", object_type="client", object_id=client.id,
+    audit.record("client.create", object_type="client", object_id=client.id,
                  unit_id=client.unit_id, summary=f"code={client.code}", user=user)
     return client
 
@@ -181,7 +164,7 @@ def update_client(client: Client, data: ClientData, version: int | None, user: U
     except StaleDataError:
         # The database's versioned UPDATE caught a save that raced this one.
         raise stale from None
-    audit.record("client_update", object_type="client", object_id=client.id,
+    audit.record("client.update", object_type="client", object_id=client.id,
                  unit_id=client.unit_id,
                  summary=f"code={client.code};fields={','.join(changed)}", user=user)
     return changed
@@ -189,7 +172,7 @@ def update_client(client: Client, data: ClientData, version: int | None, user: U
 
 def record_reveal(client: Client, user: User, purpose: str = "view") -> None:
     """Audit that the user was shown the client's identifying fields."""
-    audit.record("client_reveal", object_type="client", object_id=client.id,
+    audit.record("client.reveal", object_type="client", object_id=client.id,
                  unit_id=client.unit_id, summary=f"code={client.code};purpose={purpose}",
                  user=user)
 

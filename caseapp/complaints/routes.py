@@ -21,6 +21,7 @@ from caseapp.complaints.models import Complaint
 from caseapp.db import db
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
+from caseapp.overdue import complaint_is_overdue, complaint_overdue
 from caseapp.paging import page_arg
 from caseapp.records.common import STALE_MESSAGE, StaleVersion, opts
 from caseapp.units.models import Unit
@@ -54,7 +55,7 @@ def _list(overdue_only: bool) -> str:
     if filters.status.data and not filters.status.errors:
         q = q.where(Complaint.status == filters.status.data)
     if overdue_only or filters.overdue.data == "1":
-        q = q.where(services.overdue_condition())
+        q = q.where(complaint_overdue())
     if filters.received_from.data:
         q = q.where(Complaint.received_on >= filters.received_from.data)
     if filters.received_to.data:
@@ -68,7 +69,7 @@ def _list(overdue_only: bool) -> str:
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("complaints/list.html", rows=rows, filters=filters, page=page,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total,
-                           args=args, overdue_only=overdue_only, is_overdue=services.is_overdue)
+                           args=args, overdue_only=overdue_only, is_overdue=complaint_is_overdue)
 
 
 @bp.route("/")
@@ -114,7 +115,7 @@ def view(complaint_id: int) -> str:
     status_form = StatusForm(data={"version": c.version})
     status_form.status.choices = opts((s.value, label(s)) for s in services.TRANSITIONS[c.status])
     return render_template(
-        "complaints/view.html", c=c, case=case, overdue=services.is_overdue(c),
+        "complaints/view.html", c=c, case=case, overdue=complaint_is_overdue(c),
         status_form=status_form, attachments=attachments.for_complaint(c.id),
         upload_form=UploadForm())
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql import ColumnElement
 
 from caseapp.access import in_scope
 from caseapp.audit import services as audit
@@ -16,13 +15,13 @@ from caseapp.codes import next_code
 from caseapp.complaints.deadlines import add_working_days
 from caseapp.complaints.models import Complaint, ComplaintHandling, ComplaintStatus
 from caseapp.db import db
+from caseapp.overdue import complaint_overdue
 from caseapp.records.common import apply_changes, check_version
 from caseapp.settings.services import get_setting
 from caseapp.units.models import Unit
 
 FIELDS = ("received_on", "sender_relation", "subject", "summary", "handling", "forwarded_to")
 
-DONE = (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED)
 # received -> processing -> forwarded / answered -> closed (a forwarded one is answered or
 # closed once the agency replies).
 TRANSITIONS: dict[ComplaintStatus, tuple[ComplaintStatus, ...]] = {
@@ -48,17 +47,9 @@ def deadline_for(received_on: Any) -> Any:
                             get_setting("holidays") or [])
 
 
-def overdue_condition() -> ColumnElement[bool]:
-    return sa.and_(Complaint.deadline_on < today(), Complaint.status.not_in(DONE))
-
-
-def is_overdue(c: Complaint) -> bool:
-    return c.deadline_on < today() and c.status not in DONE
-
-
 def overdue_count_query(user: User | None = None) -> sa.Select[Any]:
     return (sa.select(sa.func.count(Complaint.id))
-            .where(overdue_condition(), in_scope(Complaint.unit_id, user)))
+            .where(complaint_overdue(), in_scope(Complaint.unit_id, user)))
 
 
 def overdue_count(user: User | None = None) -> int:

@@ -13,6 +13,7 @@ from caseapp.access import get_or_404, scope_condition
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.cases.sections import CaseSection, register_section
+from caseapp.clients.age import CHILD_AGE, is_surely_under, may_be_under
 from caseapp.clients.models import Client
 from caseapp.consents import services
 from caseapp.consents.forms import FIELD_LABELS, ConsentForm, WithdrawForm
@@ -47,7 +48,9 @@ def new(case_id: int) -> tuple[str, int] | Response:
     client = db.session.get_one(Client, case.client_id)
     form = ConsentForm()
     form.set_providers(_providers())
-    child = services.is_child(client, services.today())
+    on = services.today()
+    child = may_be_under(client, on, CHILD_AGE)
+    child_certain = is_surely_under(client, on, CHILD_AGE)
     if form.validate_on_submit():
         try:
             services.record_consent(
@@ -62,7 +65,8 @@ def new(case_id: int) -> tuple[str, int] | Response:
             db.session.commit()
             flash(_("The consent was recorded."), "success")
             return redirect(case_page_url(case, "consents"))
-    return render_template("consents/form.html", form=form, case=case, child=child), (
+    return render_template("consents/form.html", form=form, case=case, child=child,
+                           child_certain=child_certain), (
         400 if form.errors else 200)
 
 

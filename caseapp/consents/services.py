@@ -13,12 +13,11 @@ import sqlalchemy as sa
 
 from caseapp.audit import services as audit
 from caseapp.auth.models import User
+from caseapp.clients.age import CHILD_AGE, may_be_under
 from caseapp.clients.models import Client
 from caseapp.clock import now, today
 from caseapp.consents.models import SHAREABLE_FIELDS, Consent, ConsentGiver, ConsentPurpose
 from caseapp.db import db
-
-CHILD_AGE = 16
 
 
 class ConsentError(ValueError):
@@ -27,25 +26,6 @@ class ConsentError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-def age_on(client: Client, on: date) -> int | None:
-    """The client's age in whole years on ``on``, from the most precise data held."""
-    born = client.birth_date
-    if born is not None:
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    if client.birth_year is not None:
-        # Without the birthday, assume it has not come yet this year: the younger age, so a
-        # possible child is treated as one.
-        return on.year - client.birth_year - 1
-    if client.approx_age is not None:
-        return client.approx_age
-    return None
-
-
-def is_child(client: Client, on: date) -> bool:
-    age = age_on(client, on)
-    return age is not None and age < CHILD_AGE
 
 
 def record_consent(
@@ -64,7 +44,7 @@ def record_consent(
     guardian_name = (guardian_name or "").strip() or None
     if given_on > today():
         raise ConsentError("given_on", "future date")
-    if is_child(client, given_on) and given_by != ConsentGiver.GUARDIAN:
+    if may_be_under(client, given_on, CHILD_AGE) and given_by != ConsentGiver.GUARDIAN:
         raise ConsentError("given_by", "child needs a guardian")
     if given_by == ConsentGiver.GUARDIAN and not guardian_name:
         raise ConsentError("guardian_name", "guardian name missing")

@@ -20,6 +20,7 @@ from caseapp.consultations.forms import ConsultationForm
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.nav import NavItem, add_nav
+from caseapp.overdue import week_end
 from caseapp.paging import page_arg, paginate
 from caseapp.records.common import (
     STALE_MESSAGE,
@@ -114,7 +115,7 @@ def followups() -> str:
     rows = paginate(services.followups_query(counselor_id=current_user.id if mine else None),
                     page_arg(), list)
     return render_template("consultations/followups.html", rows=rows, mine=mine,
-                           today=today(), week_end=services.end_of_week(today()))
+                           today=today(), week_end=week_end(today()))
 
 
 def _badge() -> sa.Select[Any]:

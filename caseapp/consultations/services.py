@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from caseapp.access import in_scope
 from caseapp.auth.models import User
-from caseapp.cases.models import Case, CaseStatus
+from caseapp.cases.models import Case
 from caseapp.clock import today
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
+from caseapp.overdue import consultation_follow_up_pending, week_end
 from caseapp.records.common import apply_changes, audit_case_record, check_version
 
 FIELDS = ("held_at", "kind", "channel", "counselor_id", "duration_minutes", "notes",
@@ -47,10 +46,6 @@ def save_consultation(case: Case, values: dict[str, Any],
     return consultation
 
 
-def end_of_week(day: date) -> date:
-    return day + timedelta(days=6 - day.weekday())
-
-
 def followups_query(user: User | None = None, counselor_id: int | None = None
                     ) -> Select[Any]:
     """Follow-ups due by the end of this week (overdue included), in the user's scope.
@@ -71,18 +66,14 @@ def followups_query(user: User | None = None, counselor_id: int | None = None
 
 def _pending_followup(user: User | None, counselor_id: int | None
                       ) -> list[sa.ColumnElement[bool]]:
-    later = aliased(Consultation)
-    week_end = end_of_week(today())
+    due_by = week_end(today())
     conditions = [
         # The cases with a follow-up due (consultations/due.py), found through the index;
         # the conditions below pick their consultations.
-        Case.follow_up_due_on <= week_end,
-        Consultation.follow_up_on.is_not(None),
-        Consultation.follow_up_on <= week_end,
-        Case.status != CaseStatus.CLOSED,
+        Case.follow_up_due_on <= due_by,
+        Consultation.follow_up_on <= due_by,
+        *consultation_follow_up_pending(),
         in_scope(Case.unit_id, user),
-        ~sa.exists().where(later.case_id == Consultation.case_id,
-                           later.held_at > Consultation.held_at),
     ]
     if counselor_id is not None:
         conditions.append(Consultation.counselor_id == counselor_id)

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from sqlalchemy.orm import aliased
 
 from caseapp.audit.services import record
@@ -66,12 +66,6 @@ def shared_renderer(template_dir: Path) -> PdfRenderer:
 
 def get_renderer() -> PdfRenderer:
     return current_app.extensions["pdf"]  # type: ignore[no-any-return]
-
-
-def service_label(label_vi: str, label_en: str) -> str:
-    """A directory label (stored in both languages) in the current language."""
-    locale = get_locale()
-    return label_en if locale is not None and locale.language == "en" else label_vi
 
 
 def new_document_id() -> str:
@@ -170,7 +164,7 @@ def render_document(spec: DocumentSpec, *, user: User, password: str | None = No
     if spec.audit_note:
         words.append(spec.audit_note)
     record(
-        "document_print",
+        "document.print",
         object_type="referral" if spec.referral_id is not None else "case",
         object_id=spec.referral_id if spec.referral_id is not None else spec.case_id,
         unit_id=spec.unit_id,
@@ -243,7 +237,7 @@ def lookup_document(text: str, user: User) -> DocumentTrace | None:
                 identifying=doc.identifying,
             )
     record(
-        "document_lookup",
+        "document.lookup",
         object_type="printed_document",
         summary=f"doc={doc_id or 'malformed'} found={'yes' if trace else 'no'}",
         user=user,

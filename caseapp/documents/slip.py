@@ -22,9 +22,9 @@ from caseapp.consents.models import SHAREABLE_FIELDS, ConsentPurpose
 from caseapp.consents.services import active_consent
 from caseapp.db import db
 from caseapp.documents.models import DocumentKind
-from caseapp.documents.services import DocumentSpec, service_label
+from caseapp.documents.services import DocumentSpec
 from caseapp.documents.summary import SHAREABLE_LABELS, Fact
-from caseapp.i18n import format_date
+from caseapp.i18n import format_date, localized
 from caseapp.labels import label
 from caseapp.referrals.models import Provider, Referral, Urgency
 from caseapp.units.models import Unit
@@ -102,7 +102,7 @@ def referral_slip_spec(referral: Referral, printing_user: User) -> DocumentSpec:
     context: dict[str, Any] = {
         "unit_name": unit_name,
         "case_code": case.code,
-        "service": service_label(st.label_vi, st.label_en),
+        "service": localized(st.label_vi, st.label_en),
         "provider": provider,
         "urgency": label(referral.urgency),
         "urgent": referral.urgency != Urgency.ROUTINE,

@@ -29,8 +29,8 @@ from caseapp.consents.models import SHAREABLE_FIELDS, Consent, ConsentPurpose
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.documents.models import DocumentKind
-from caseapp.documents.services import DocumentSpec, service_label
-from caseapp.i18n import format_date, format_datetime
+from caseapp.documents.services import DocumentSpec
+from caseapp.i18n import format_date, format_datetime, localized
 from caseapp.incidents.models import Incident
 from caseapp.labels import label
 from caseapp.measures.models import ProtectionMeasure
@@ -433,7 +433,7 @@ def load_referrals(case: Case) -> list[ReferralRow]:
             outcome = f"{outcome}: {r.outcome_note}" if outcome else r.outcome_note
         out.append(
             ReferralRow(
-                service=service_label(label_vi, label_en),
+                service=localized(label_vi, label_en),
                 provider=provider_name or r.provider_name or "",
                 state=label(r.state),
                 urgency=label(r.urgency),

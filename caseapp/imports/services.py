@@ -25,6 +25,7 @@ from caseapp import codes, crypto
 from caseapp.audit import services as audit
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case, CaseStatus
+from caseapp.clients.age import age_from
 from caseapp.clients.models import Client, Ethnicity, Sex
 from caseapp.clock import now, today
 from caseapp.db import db
@@ -91,16 +92,6 @@ def parse_date(text: str) -> date:
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         return date.fromisoformat(text)
     raise ValueError(text)
-
-
-def age_at(detected: date, birth_date: date | None, birth_year: int | None) -> int | None:
-    if birth_date is not None:
-        return detected.year - birth_date.year - (
-            (detected.month, detected.day) < (birth_date.month, birth_date.day)
-        )
-    if birth_year is not None:
-        return detected.year - birth_year
-    return None
 
 
 class _Row:
@@ -340,7 +331,7 @@ class _Importer:
                 row.error("birth_date" if birth_date else "birth_year",
                           _("The birth is after the detection date."))
             else:
-                age = age_at(detected, birth_date, birth_year)
+                age = age_from(detected, birth_date, birth_year)
         if row.errors or unit is None or detected is None:
             return None
         client = {
@@ -622,7 +613,7 @@ class _Importer:
         )
         units = len({u for _r, u in self.case_refs.values()})
         audit.record(
-            "import_records", object_type="import_batch", object_id=batch.id,
+            "import.records", object_type="import_batch", object_id=batch.id,
             unit_id=self.user.unit_id, user=self.user,
             summary=(f"cases={n_cases} clients_new={n_clients} clients_linked={linked} "
                      f"referrals={n_referrals} units={units}"),
@@ -639,7 +630,7 @@ class _Importer:
             birth_date, birth_year = self.existing_births[linked]
         else:
             birth_date, birth_year = fingerprint[3], fingerprint[2]
-        return age_at(detected, birth_date, birth_year)
+        return age_from(detected, birth_date, birth_year)
 
     @staticmethod
     def _reserve(kind: str, scopes: Counter[tuple[str, int]]) -> dict[tuple[str, int],

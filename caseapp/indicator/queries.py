@@ -34,12 +34,12 @@ from caseapp.clients.models import Client, Sex
 from caseapp.clock import today
 from caseapp.db import db
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
+from caseapp.referrals.states import PENDING_STATES
 from caseapp.settings.services import get_setting
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_of
 
 QUALIFYING_CATEGORIES = (CaseCategory.DV, CaseCategory.TRAFFICKING)
-PENDING_STATES = (ReferralState.APPROVED, ReferralState.SENT, ReferralState.ACCEPTED)
 # A child in Vietnamese law is under 16.
 GIRL_AGE_LIMIT = 16
 AGE_CLASSES = ("women", "girls", "unknown")

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from caseapp.auth.models import Role
 from caseapp.db import db
+from caseapp.i18n import localized
 from caseapp.indicator import services as svc
 from caseapp.indicator.charts import indicator_charts
 from caseapp.indicator.forms import FilterForm, IndicatorSettingsForm
@@ -73,7 +74,7 @@ def worklist() -> str:
     wl = svc.worklist(unit, page)
     from caseapp.audit.services import record
 
-    record("worklist_view", object_type="unit", object_id=unit.id, unit_id=unit.id,
+    record("indicator.worklist_view", object_type="unit", object_id=unit.id, unit_id=unit.id,
            summary=f"unit={unit.code} page={wl.page} rows={len(wl.entries)}")
     db.session.commit()
     has_case_page = "cases.view" in current_app.view_functions
@@ -91,7 +92,7 @@ def settings() -> str | Response:
     service_types = list(db.session.scalars(
         sa.select(ServiceType).order_by(ServiceType.sort, ServiceType.code)))
     form = IndicatorSettingsForm()
-    form.counting.choices = [(st.id, st.label_vi if _is_vi() else st.label_en)
+    form.counting.choices = [(st.id, localized(st.label_vi, st.label_en))
                              for st in service_types]
     if request.method == "GET":
         form.target_percent.data = Decimal(str(round(float(get_setting("indicator_target"))
@@ -113,9 +114,3 @@ def settings() -> str | Response:
             flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("indicator.settings"))
     return render_template("indicator/settings.html", form=form)
-
-
-def _is_vi() -> bool:
-    from caseapp.i18n import get_locale
-
-    return get_locale() == "vi"

@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import aliased
 
 from caseapp.access import report_unit_ids
 from caseapp.audit import services as audit
@@ -16,7 +15,7 @@ from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case, CaseStatus, RiskLevel
 from caseapp.clients.models import Client, Sex
 from caseapp.clock import today
-from caseapp.complaints.models import Complaint, ComplaintStatus
+from caseapp.complaints.models import Complaint
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.indicator.queries import (
@@ -26,6 +25,11 @@ from caseapp.indicator.queries import (
     received_condition,
     term_period,
 )
+from caseapp.overdue import (
+    complaint_overdue,
+    consultation_follow_up_pending,
+    referral_follow_up_due,
+)
 from caseapp.paging import Page
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting, set_setting
@@ -33,12 +37,6 @@ from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_of
 
 REPORT_ROLES = (Role.SUPERVISOR, Role.STATISTICS)
-# A referral still needs someone's action in these states; its follow-up date can be overdue.
-OPEN_REFERRAL_STATES = (
-    ReferralState.DRAFT, ReferralState.SUBMITTED, ReferralState.APPROVED,
-    ReferralState.RETURNED, ReferralState.SENT, ReferralState.ACCEPTED,
-)
-CLOSED_COMPLAINT_STATES = (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED)
 
 
 def can_report(user: User) -> bool:
@@ -83,7 +81,6 @@ def operational_counts(unit: Unit) -> dict[str, int]:
     day = today()
     units = subtree_of(unit)
     open_case = sa.and_(Case.unit_id.in_(units), Case.status != CaseStatus.CLOSED)
-    later = aliased(Consultation)
     stmt = sa.select(
         sa.select(sa.func.count()).select_from(Case).where(open_case)
         .scalar_subquery().label("open_cases"),
@@ -91,18 +88,14 @@ def operational_counts(unit: Unit) -> dict[str, int]:
         .where(open_case, Case.current_risk == RiskLevel.HIGH)
         .scalar_subquery().label("high_risk"),
         sa.select(sa.func.count()).select_from(Complaint)
-        .where(Complaint.unit_id.in_(units), Complaint.deadline_on < day,
-               Complaint.status.not_in(CLOSED_COMPLAINT_STATES))
+        .where(Complaint.unit_id.in_(units), complaint_overdue(day))
         .scalar_subquery().label("overdue_petitions"),
         sa.select(sa.func.count()).select_from(Referral)
-        .where(Referral.unit_id.in_(units), Referral.follow_up_on < day,
-               Referral.state.in_(OPEN_REFERRAL_STATES))
+        .where(Referral.unit_id.in_(units), referral_follow_up_due(day))
         .scalar_subquery().label("overdue_referrals"),
         sa.select(sa.func.count()).select_from(Consultation)
         .join(Case, Case.id == Consultation.case_id)
-        .where(open_case, Consultation.follow_up_on < day,
-               ~sa.exists().where(later.case_id == Consultation.case_id,
-                                  later.held_at > Consultation.held_at))
+        .where(open_case, Consultation.follow_up_on < day, *consultation_follow_up_pending())
         .scalar_subquery().label("overdue_consultations"),
     )
     row = db.session.execute(stmt).one()
@@ -240,7 +233,7 @@ def update_indicator_settings(target: float, term_start: date, term_end: date,
     if switched:
         changed.append(f"counting_service_types({switched})")
     if changed:
-        audit.record("indicator_settings", object_type="setting",
+        audit.record("indicator.settings_update", object_type="setting",
                      summary="changed=" + ",".join(changed))
     db.session.commit()
     return changed

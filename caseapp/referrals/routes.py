@@ -25,7 +25,7 @@ from caseapp.access import can_see_cases, get_case_or_404, get_or_404
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case
 from caseapp.db import db
-from caseapp.i18n import get_locale
+from caseapp.i18n import localized
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
 from caseapp.paging import page_arg
@@ -75,7 +75,7 @@ def case_link(case_id: int, referral_id: int | None = None) -> str:
 def service_label(st: ServiceType | None) -> str:
     if st is None:
         return ""
-    return st.label_vi if get_locale() == "vi" else st.label_en
+    return localized(st.label_vi, st.label_en)
 
 
 def provider_label(referral: Referral) -> str:

@@ -21,6 +21,7 @@ from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case, CaseStatus, RiskLevel
 from caseapp.clock import now, today
 from caseapp.db import db
+from caseapp.overdue import referral_follow_up_due, week_end
 from caseapp.paging import PER_PAGE, Page, paginate
 from caseapp.referrals.models import (
     Provider,
@@ -31,13 +32,10 @@ from caseapp.referrals.models import (
     Urgency,
     provider_units,
 )
+from caseapp.referrals.states import CONNECTED_STATES, EDITABLE_STATES
 from caseapp.referrals.workflow import (
-    CONNECTED_STATES,
-    EDITABLE_STATES,
-    OPEN_STATES,
     TransitionError,
     add_event,
-    week_end,
 )
 from caseapp.settings.services import get_setting
 from caseapp.units.models import Unit
@@ -360,14 +358,9 @@ def _review_condition(user: User) -> ColumnElement[bool]:
     return cond
 
 
-def _overdue_condition() -> ColumnElement[bool]:
-    return sa.and_(Referral.state.in_(OPEN_STATES), Referral.follow_up_on < today())
-
-
 def _due_week_condition() -> ColumnElement[bool]:
     t = today()
-    return sa.and_(Referral.state.in_(OPEN_STATES), Referral.follow_up_on >= t,
-                   Referral.follow_up_on <= week_end(t))
+    return sa.and_(referral_follow_up_due(on_or_before=week_end(t)), Referral.follow_up_on >= t)
 
 
 def _no_response_condition() -> ColumnElement[bool]:
@@ -437,7 +430,7 @@ def due_this_week(user: User) -> list[Row]:
 
 
 def overdue(user: User) -> list[Row]:
-    return _rows(_scoped(user).where(_mine(user), _overdue_condition())
+    return _rows(_scoped(user).where(_mine(user), referral_follow_up_due())
                  .order_by(Referral.follow_up_on, Referral.id))
 
 
@@ -459,7 +452,7 @@ def attention_query(user: User) -> Select[Any]:
     """Count for the badge of "my referrals": overdue follow-ups and sent referrals with no
     response."""
     return _count_referrals_query(user, _mine(user),
-                                  sa.or_(_overdue_condition(), _no_response_condition()))
+                                  sa.or_(referral_follow_up_due(), _no_response_condition()))
 
 
 def awaiting_review_count_query(user: User) -> Select[Any] | None:

@@ -8,7 +8,7 @@ everything again, so a forged POST is refused the same way as a mistaken call fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,18 +31,12 @@ from caseapp.referrals.models import (
     ReferralEvent,
 )
 from caseapp.referrals.models import ReferralState as S
+from caseapp.referrals.states import EDITABLE_STATES, OPEN_STATES
 from caseapp.settings.services import get_setting
 
 BOTH = frozenset({Role.COUNSELOR, Role.SUPERVISOR})
 SUPERVISOR = frozenset({Role.SUPERVISOR})
 
-# States in which a referral is still being worked on (follow-ups apply, it can be cancelled).
-OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.APPROVED, S.RETURNED, S.SENT, S.ACCEPTED})
-FINAL_STATES = frozenset({S.REFUSED, S.RECEIVED, S.NOT_RECEIVED, S.CANCELLED})
-EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
-# A referral in one of these states means the case has a service under way or given. Refused,
-# not received and cancelled referrals gave no service, so the case still needs one.
-CONNECTED_STATES = frozenset({S.APPROVED, S.SENT, S.ACCEPTED, S.RECEIVED})
 
 
 class TransitionError(Exception):
@@ -284,8 +278,3 @@ def record_override(referral: Referral, user: User, reason: str) -> Referral:
            unit_id=case.unit_id, summary="consent_override", user=user)
     db.session.commit()
     return referral
-
-
-def week_end(day: date) -> date:
-    """The Sunday ending the week of ``day`` (weeks run Monday to Sunday)."""
-    return day + timedelta(days=6 - day.weekday())

@@ -81,7 +81,7 @@ def export(fmt: str) -> Response:
     else:
         mimetype, render = FORMATS[fmt]
         body = render(report)
-    record("report_export", object_type="unit", object_id=unit.id, unit_id=unit.id,
+    record("report.export", object_type="unit", object_id=unit.id, unit_id=unit.id,
            summary=f"unit={unit.code} from={period.start.isoformat()} "
                    f"to={period.end.isoformat()} format={fmt} "
                    f"suppressed={'yes' if report.suppressed else 'no'}")

@@ -23,11 +23,12 @@ from caseapp.clock import LOCAL_TZ, now, today
 from caseapp.complaints.models import Complaint, ComplaintHandling, ComplaintStatus
 from caseapp.consultations.models import Consultation, ConsultationChannel, ConsultationKind
 from caseapp.db import db
-from caseapp.i18n import get_locale
+from caseapp.i18n import localized
 from caseapp.indicator.charts import indicator_charts
 from caseapp.indicator.queries import GIRL_AGE_LIMIT, Figures, IndicatorResult, compute
 from caseapp.labels import label
 from caseapp.measures.models import MeasureKind, ProtectionMeasure
+from caseapp.overdue import COMPLAINT_DONE, complaint_overdue
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting
 from caseapp.units.models import Unit
@@ -275,7 +276,7 @@ def _petitions(units: Any, period: Period) -> Table:
     as_of = min(period.end, today())
     forwarded = sa.or_(Complaint.handling == ComplaintHandling.FORWARDED,
                        Complaint.status == ComplaintStatus.FORWARDED)
-    answered = Complaint.status.in_((ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED))
+    answered = Complaint.status.in_(COMPLAINT_DONE)
 
     def count_if(cond: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
@@ -286,7 +287,7 @@ def _petitions(units: Any, period: Period) -> Table:
             count_if(sa.and_(in_period, forwarded)).label("forwarded"),
             count_if(sa.and_(in_period, answered)).label("answered"),
             count_if(sa.and_(Complaint.received_on <= period.end,
-                             Complaint.deadline_on < as_of, ~answered)).label("overdue"),
+                             complaint_overdue(as_of))).label("overdue"),
         ).where(Complaint.unit_id.in_(units))
     ).one()
     return Table("petitions", _("Petitions"), [Column(_("Petitions"), "label"),
@@ -300,7 +301,6 @@ def _petitions(units: Any, period: Period) -> Table:
 
 
 def _referrals(units: Any, period: Period) -> Table:
-    vi = get_locale() == "vi"
     data = db.session.execute(
         sa.select(ServiceType.id, ServiceType.label_vi, ServiceType.label_en, ServiceType.sort,
                   ServiceType.code, Referral.state, sa.func.count())
@@ -314,7 +314,7 @@ def _referrals(units: Any, period: Period) -> Table:
     states = list(ReferralState)
     by_type: dict[int, tuple[str, dict[ReferralState, int]]] = {}
     for st_id, lvi, len_, _sort, _code, state, n in data:
-        by_type.setdefault(st_id, (lvi if vi else len_, {}))[1][ReferralState(state)] = int(n)
+        by_type.setdefault(st_id, (localized(lvi, len_), {}))[1][ReferralState(state)] = int(n)
     rows: list[list[Cell]] = []
     for name, counts in by_type.values():
         values = [counts.get(s, 0) for s in states]

@@ -72,5 +72,5 @@ def update_work_rules(values: dict[str, Any]) -> list[str]:
     for key in changed:
         set_setting(key, values[key])
     if changed:
-        record("settings_change", object_type="settings", summary="keys=" + ",".join(changed))
+        record("settings.update", object_type="settings", summary="keys=" + ",".join(changed))
     return changed

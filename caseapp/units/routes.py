@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from caseapp.auth.models import Role, User
 from caseapp.db import db
-from caseapp.i18n import get_locale
+from caseapp.i18n import localized
 from caseapp.nav import NavItem, add_nav
 from caseapp.units import services
 from caseapp.units.forms import (
@@ -55,7 +55,7 @@ def _admin_only() -> None:
 
 def kind_labels() -> dict[str, str]:
     """Kind code -> label in the user's language, in the kinds' order."""
-    column = UnitKind.label_vi if get_locale() == "vi" else UnitKind.label_en
+    column = localized(UnitKind.label_vi, UnitKind.label_en)
     rows = db.session.execute(
         sa.select(UnitKind.code, column).order_by(UnitKind.sort, UnitKind.code)
     )

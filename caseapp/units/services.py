@@ -116,7 +116,7 @@ def create_unit(code: str, name: str, kind: str, parent: Unit | None,
     db.session.flush()
     unit.path = path_for(parent, unit.id)
     db.session.flush()
-    audit.record("unit_create", object_type="unit", object_id=unit.id, unit_id=unit.id,
+    audit.record("unit.create", object_type="unit", object_id=unit.id, unit_id=unit.id,
                  summary=f"code={code} kind={kind} parent={parent.code if parent else '-'}")
     return unit
 
@@ -179,7 +179,7 @@ def move_unit(unit: Unit, new_parent: Unit | None) -> None:
     old = unit.parent.code if unit.parent else "-"
     moved = _repath_subtree(unit, new_parent)
     unit.updated_at = now()
-    audit.record("unit_move", object_type="unit", object_id=unit.id, unit_id=unit.id,
+    audit.record("unit.move", object_type="unit", object_id=unit.id, unit_id=unit.id,
                  summary=f"code={unit.code} from={old} "
                          f"to={new_parent.code if new_parent else '-'} units={moved}")
 
@@ -200,7 +200,7 @@ def rename_unit(unit: Unit, name: str, kind: str | None = None) -> bool:
     if kind:
         unit.kind = kind
     unit.updated_at = now()
-    audit.record("unit_rename", object_type="unit", object_id=unit.id, unit_id=unit.id,
+    audit.record("unit.rename", object_type="unit", object_id=unit.id, unit_id=unit.id,
                  summary=f"code={unit.code} fields={','.join(changed)}")
     return True
 
@@ -219,7 +219,7 @@ def retire_unit(unit: Unit, on: date | None = None) -> None:
         raise UnitError(_("Move, merge or retire the units below this unit first."), "on")
     unit.active_to = on
     unit.updated_at = now()
-    audit.record("unit_retire", object_type="unit", object_id=unit.id, unit_id=unit.id,
+    audit.record("unit.retire", object_type="unit", object_id=unit.id, unit_id=unit.id,
                  summary=f"code={unit.code} on={on.isoformat()}")
 
 
@@ -245,7 +245,7 @@ def merge_unit(unit: Unit, successor: Unit, on: date | None = None) -> None:
     unit.merged_on = on
     unit.active_to = on
     unit.updated_at = now()
-    audit.record("unit_merge", object_type="unit", object_id=unit.id, unit_id=successor.id,
+    audit.record("unit.merge", object_type="unit", object_id=unit.id, unit_id=successor.id,
                  summary=f"code={unit.code} into={successor.code} on={on.isoformat()} "
                          f"units={moved}")
 
@@ -261,7 +261,7 @@ def update_kind_labels(kind: UnitKind, label_vi: str, label_en: str) -> None:
                if getattr(kind, f) != v]
     kind.label_vi, kind.label_en = label_vi, label_en
     db.session.flush()
-    audit.record("unit_kind_update", object_type="unit_kind",
+    audit.record("unit_kind.update", object_type="unit_kind",
                  summary=f"kind={kind.code} fields={','.join(changed) or '-'}")
 
 

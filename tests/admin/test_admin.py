@@ -118,7 +118,7 @@ def test_create_user_with_generated_password(app, make, as_admin) -> None:
     c = app.test_client()
     assert login(c, "mai.tran", shown).status_code == 302
     assert location(c.get("/")).endswith("/auth/password")
-    entry = audit_rows("user_create")[-1]
+    entry = audit_rows("user.create")[-1]
     assert entry.summary.startswith("username=mai.tran")
     assert "Trần" not in entry.summary and shown not in entry.summary
 
@@ -180,8 +180,8 @@ def test_deactivate_ends_sessions_and_reactivate(app, make, as_admin, login_as) 
     as_admin.post(f"/admin/users/{user.id}/reactivate")
     assert fresh(user).active
     assert login(app.test_client(), user.username, Factory.PASSWORD).status_code == 302
-    actions = [a for a in audit_actions(user.id) if a.startswith("user_")]
-    assert actions == ["user_deactivate", "user_reactivate"]
+    actions = [a for a in audit_actions(user.id) if a.startswith("user.")]
+    assert actions == ["user.deactivate", "user.reactivate"]
 
 
 def test_admin_cannot_deactivate_self_or_last_admin(app, admin, as_admin) -> None:
@@ -207,7 +207,7 @@ def test_reset_password_shows_once_and_forces_change(app, make, as_admin,
     assert location(c.get("/")).endswith("/auth/login")
     # Not shown again on the account page.
     assert temp not in as_admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    entry = audit_rows("user_password_reset")[-1]
+    entry = audit_rows("user.password_reset")[-1]
     assert temp not in entry.summary and entry.object_id == user.id
 
 
@@ -221,7 +221,7 @@ def test_unlock(app, make, as_admin) -> None:
     u = fresh(user)
     assert u.locked_until is None and u.failed_logins == 0
     assert login(c, user.username, Factory.PASSWORD).status_code == 302
-    assert "user_unlock" in audit_actions(user.id)
+    assert "user.unlock" in audit_actions(user.id)
     # Unlocking an account that is not locked is refused with a message.
     before = _audit_count()
     resp = as_admin.post(f"/admin/users/{user.id}/unlock", follow_redirects=True)
@@ -239,7 +239,7 @@ def test_force_logout_ends_other_users_session_on_next_request(app, make, as_adm
         resp = c.get("/")
         assert resp.status_code == 302 and location(resp).endswith("/auth/login")
     assert as_admin.get("/").status_code == 200
-    entry = audit_rows("user_force_logout")[-1]
+    entry = audit_rows("user.force_logout")[-1]
     assert entry.summary == f"username={user.username} sessions_ended=2"
 
 
@@ -251,7 +251,7 @@ def test_change_role_and_unit(app, make, as_admin) -> None:
     assert resp.status_code == 302
     u = fresh(user)
     assert u.role == Role.SUPERVISOR and u.unit_id == unit.id
-    entry = audit_rows("user_role_unit")[-1]
+    entry = audit_rows("user.role_unit")[-1]
     assert "role=counselor->supervisor" in entry.summary and "unit=" in entry.summary
 
 
@@ -286,7 +286,7 @@ def test_reset_totp(app, make, as_admin, login_as) -> None:
     u = fresh(user)
     assert not u.totp_enabled and u.totp_secret is None
     assert location(c.get("/")).endswith("/auth/login")
-    assert "user_totp_reset" in audit_actions(user.id)
+    assert "user.totp_reset" in audit_actions(user.id)
 
 
 def test_role_change_to_mandatory_mfa_role_applies_at_once(app, make, as_admin,
@@ -309,9 +309,9 @@ def test_admin_actions_audited_without_personal_data(app, make, as_admin) -> Non
         as_admin.post(f"/admin/users/{user.id}/{action}")
     entries = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.object_id == user.id,
-                                    AuditEntry.action.like("user_%"))).all()
-    assert {e.action for e in entries} >= {"user_force_logout", "user_password_reset",
-                                           "user_deactivate", "user_reactivate"}
+                                    AuditEntry.action.like("user.%"))).all()
+    assert {e.action for e in entries} >= {"user.force_logout", "user.password_reset",
+                                           "user.deactivate", "user.reactivate"}
     for e in entries:
         assert e.username == "root.admin"
         assert "Bí Mật" not in e.summary and "Nguyễn" not in e.summary

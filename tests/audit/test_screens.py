@@ -36,17 +36,17 @@ def rows(html: str) -> str:
 
 
 def test_admin_sees_every_entry(make, units3, login_as) -> None:
-    add_entry("case_view", units3["X"].id, "marker-x")
-    add_entry("case_view", units3["Y"].id, "marker-y")
+    add_entry("case.view", units3["X"].id, "marker-x")
+    add_entry("case.view", units3["Y"].id, "marker-y")
     html = login_as(make.user("admin", units3["P"])).get("/audit/").get_data(as_text=True)
     assert "marker-x" in html and "marker-y" in html
 
 
 def test_supervisor_sees_own_subtree_only(make, units3, login_as) -> None:
-    add_entry("case_view", units3["X"].id, "marker-x")
-    add_entry("case_view", units3["X1"].id, "marker-x1")
-    add_entry("case_view", units3["Y"].id, "marker-y")
-    add_entry("settings_change", None, "marker-none")
+    add_entry("case.view", units3["X"].id, "marker-x")
+    add_entry("case.view", units3["X1"].id, "marker-x1")
+    add_entry("case.view", units3["Y"].id, "marker-y")
+    add_entry("settings.update", None, "marker-none")
     c = login_as(make.user("supervisor", units3["X"]))
     html = c.get("/audit/").get_data(as_text=True)
     assert "marker-x" in html and "marker-x1" in html
@@ -66,23 +66,23 @@ def test_other_roles_get_404(make, units3, login_as, role) -> None:
 
 
 def test_columns_show_local_time_unit_and_address(app, make, units3, login_as) -> None:
-    add_entry("case_view", units3["X"].id, "marker", at=datetime(2026, 6, 14, 18, 30, tzinfo=UTC),
+    add_entry("case.view", units3["X"].id, "marker", at=datetime(2026, 6, 14, 18, 30, tzinfo=UTC),
               app=app)
     app.config["CLOCK_NOW"] = datetime(2026, 6, 15, 3, 0, tzinfo=UTC)
     html = rows(login_as(make.user("admin", units3["P"])).get("/audit/").get_data(as_text=True))
     assert "15/06/2026 01:30" in html  # 18:30 UTC is 01:30 the next day in Vietnam
-    assert "case_view" in html and "case #7" in html and ">X<" in html and "someone" in html
+    assert "case.view" in html and "case #7" in html and ">X<" in html and "someone" in html
     assert "cli" in html  # entries written outside a request carry this address
 
 
 def test_filters(app, make, units3, login_as) -> None:
     admin = make.user("admin", units3["P"])
     c = login_as(admin)
-    add_entry("case_view", units3["X"].id, "early", at=datetime(2026, 6, 1, 2, 0, tzinfo=UTC),
+    add_entry("case.view", units3["X"].id, "early", at=datetime(2026, 6, 1, 2, 0, tzinfo=UTC),
               app=app)
     add_entry("case_edit", units3["X"].id, "middle", at=datetime(2026, 6, 10, 2, 0, tzinfo=UTC),
               app=app)
-    add_entry("case_view", units3["Y"].id, "late", at=datetime(2026, 6, 14, 2, 0, tzinfo=UTC),
+    add_entry("case.view", units3["Y"].id, "late", at=datetime(2026, 6, 14, 2, 0, tzinfo=UTC),
               app=app)
     app.config["CLOCK_NOW"] = datetime(2026, 6, 15, 3, 0, tzinfo=UTC)
 
@@ -90,14 +90,14 @@ def test_filters(app, make, units3, login_as) -> None:
         html = rows(c.get(f"/audit/?{query}").get_data(as_text=True))
         return {m for m in ("early", "middle", "late") if m in html}
 
-    assert shown("action=case_view") == {"early", "late"}
+    assert shown("action=case.view") == {"early", "late"}
     assert shown("date_from=05%2F06%2F2026&date_to=10%2F06%2F2026") == {"middle"}
     assert shown("date_to=01%2F06%2F2026") == {"early"}
     assert shown("object_type=case&action=case_edit") == {"middle"}
     # Entries written by the admin (logins, unit creation) are found by user; the markers are
     # written without a user.
     html = rows(c.get(f"/audit/?user={admin.id}").get_data(as_text=True))
-    assert "login" in html and "early" not in html
+    assert "auth.login" in html and "early" not in html
 
 
 def test_invalid_filter_shows_field_error(make, units3, login_as) -> None:
@@ -112,21 +112,21 @@ def test_invalid_filter_shows_field_error(make, units3, login_as) -> None:
 def test_pages_newest_first(make, units3, login_as) -> None:
     c = login_as(make.user("admin", units3["P"]))
     for i in range(60):
-        add_entry("case_view", units3["X"].id, f"n{i:03d}")
-    html = c.get("/audit/?action=case_view").get_data(as_text=True)
+        add_entry("case.view", units3["X"].id, f"n{i:03d}")
+    html = c.get("/audit/?action=case.view").get_data(as_text=True)
     first = rows(html)
     assert "n059" in first and "n010" in first and "n009" not in first
     assert first.index("n059") < first.index("n058")
     next_link = html.split('href="/audit/?')[-1].split('"')[0].replace("&amp;", "&")
-    assert "before=" in next_link and "action=case_view" in next_link
+    assert "before=" in next_link and "action=case.view" in next_link
     second = rows(c.get(f"/audit/?{next_link}").get_data(as_text=True))
     assert "n009" in second and "n000" in second and "n010" not in second
 
 
 def test_verify_button_reports_intact_and_broken_chain(make, units3, login_as) -> None:
     c = login_as(make.user("admin", units3["P"]))
-    target = add_entry("case_view", units3["X"].id, "fine")
-    add_entry("case_view", units3["X"].id, "after")
+    target = add_entry("case.view", units3["X"].id, "fine")
+    add_entry("case.view", units3["X"].id, "after")
     html = c.post("/audit/verify").get_data(as_text=True)
     assert "intact" in html
     db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == target)
@@ -135,7 +135,7 @@ def test_verify_button_reports_intact_and_broken_chain(make, units3, login_as) -
     html = c.post("/audit/verify").get_data(as_text=True)
     assert f"broken at entry {target}" in html
     last = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert last.action == "audit_verify" and "result=broken" in last.summary
+    assert last.action == "audit.verify" and "result=broken" in last.summary
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_change_password_ends_other_sessions(app, make) -> None:
     assert c1.get("/").status_code == 200
     assert location(c2.get("/")).endswith("/auth/login")
     assert open_sessions(user) == 1
-    assert "password_change" in audit_actions(user.id)
+    assert "auth.password_change" in audit_actions(user.id)
 
 
 def test_change_password_refusals_change_nothing(app, make) -> None:
@@ -56,7 +56,7 @@ def test_change_password_refusals_change_nothing(app, make) -> None:
         assert resp.status_code == 200
         assert message in resp.get_data(as_text=True), message
         assert fresh(user).password_hash == before
-    assert "password_change" not in audit_actions(user.id)
+    assert "auth.password_change" not in audit_actions(user.id)
 
 
 def test_must_change_password_redirects_until_changed(app, make) -> None:

@@ -27,7 +27,7 @@ def test_login_success_opens_session_and_lands_on_home(app, client, make) -> Non
     assert user.full_name in page.get_data(as_text=True)
     assert open_sessions(user) == 1
     assert fresh(user).last_login_at == app.config["CLOCK_NOW"]
-    assert audit_rows("login")[-1].object_id == user.id
+    assert audit_rows("auth.login")[-1].object_id == user.id
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, make) -> None:

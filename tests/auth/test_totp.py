@@ -45,7 +45,7 @@ def test_enrolment_stores_encrypted_secret_and_turns_on(app, client, make) -> No
     raw = db.session.execute(db.text("SELECT totp_secret FROM users WHERE id = :i"),
                              {"i": user.id}).scalar()
     assert raw and secret not in raw
-    assert "totp_enable" in audit_actions(user.id)
+    assert "auth.totp_enable" in audit_actions(user.id)
 
 
 def test_qr_code_is_stable_until_confirmed(app, client, make) -> None:
@@ -91,8 +91,8 @@ def test_login_with_totp_and_replay_refused(app, make) -> None:
     advance(app, timedelta(seconds=30))
     assert c3.post("/auth/totp", data={"code": code_at(app, secret)}).status_code == 302
     assert c3.get("/").status_code == 200
-    assert audit_actions(user.id).count("mfa_passed") == 2
-    assert "mfa_failed" in audit_actions(user.id)
+    assert audit_actions(user.id).count("auth.mfa_passed") == 2
+    assert "auth.mfa_failed" in audit_actions(user.id)
 
 
 def test_wrong_codes_count_toward_lockout(app, make) -> None:
@@ -154,7 +154,7 @@ def test_disable_own_totp_needs_password_and_an_optional_role(app, make) -> None
     c.post("/auth/totp/disable", data={"password": Factory.PASSWORD})
     u = fresh(user)
     assert not u.totp_enabled and u.totp_secret is None
-    assert "totp_disable" in audit_actions(user.id)
+    assert "auth.totp_disable" in audit_actions(user.id)
 
 
 def test_cannot_disable_totp_when_role_requires_it(app, make) -> None:
@@ -166,4 +166,4 @@ def test_cannot_disable_totp_when_role_requires_it(app, make) -> None:
     _enrol(app, c, sup)
     c.post("/auth/totp/disable", data={"password": Factory.PASSWORD})
     assert fresh(sup).totp_enabled
-    assert "totp_disable" not in audit_actions(sup.id)
+    assert "auth.totp_disable" not in audit_actions(sup.id)

@@ -46,7 +46,7 @@ def test_register_client_then_open_case(org: Org, login_as) -> None:
     assert case.age_at_detection == 25  # 26th birthday on 20/06/2026, after detection
     (event,) = db.session.scalars(sa.select(CaseEvent)).all()
     assert event.from_status is None and event.to_status == CaseStatus.OPEN
-    (entry,) = audits("case_create")
+    (entry,) = audits("case.create")
     assert case.code in entry.summary and "Sơn" not in entry.summary
 
 
@@ -65,7 +65,7 @@ def test_invalid_case_input_writes_nothing(org: Org, make, login_as, bad, messag
     assert resp.status_code == 200
     assert message in resp.get_data(as_text=True)
     assert cases() == []
-    assert audits("case_create") == []
+    assert audits("case.create") == []
 
 
 def test_trafficking_case_needs_victim_status(org: Org, make, login_as) -> None:
@@ -108,11 +108,11 @@ def test_case_view_is_audited_and_hides_name(org: Org, make, login_as) -> None:
     assert case.code in html and client.code in html
     assert "Kim Thị" not in html
     assert "risk-banner" in html  # high risk shown prominently
-    (entry,) = audits("case_view")
+    (entry,) = audits("case.view")
     assert entry.object_id == case.id and entry.user_id == org.sup_d.id
     html = c.post(f"/cases/{case.id}/reveal").get_data(as_text=True)
     assert "Kim Thị Sa Ly" in html
-    assert len(audits("client_reveal")) == 1
+    assert len(audits("client.reveal")) == 1
 
 
 def _edit(org: Org, case: Case, **kw: object) -> dict[str, object]:
@@ -129,7 +129,7 @@ def test_edit_audits_changed_field_names_not_values(org: Org, make, login_as) ->
                   data=_edit(org, case, category="family", summary="Nội dung mới",
                              intake_channel="walk_in", referring_source=None))
     assert resp.status_code == 302
-    (entry,) = audits("case_update")
+    (entry,) = audits("case.update")
     assert entry.summary == f"code={case.code};fields=category,intake_channel,summary"
     assert "Nội dung" not in entry.summary and "family" not in entry.summary
     db.session.expire_all()
@@ -149,7 +149,7 @@ def test_stale_case_edit_is_refused(org: Org, make, login_as) -> None:
     assert "Someone else changed this case" in html and "Bản thứ hai" in html
     db.session.expire_all()
     assert case.summary == "Bản thứ nhất"
-    assert len(audits("case_update")) == 1
+    assert len(audits("case.update")) == 1
 
 
 def test_closure_workflow(app, org: Org, make, login_as) -> None:
@@ -200,7 +200,7 @@ def test_closure_workflow(app, org: Org, make, login_as) -> None:
         (CaseStatus.CLOSED, CaseStatus.IN_PROGRESS),
     ]
     assert events[2].comment == "Thiếu tư vấn pháp lý" and events[2].user_id == org.sup_d.id
-    summaries = [e.summary for e in audits("case_status")]
+    summaries = [e.summary for e in audits("case.status")]
     assert len(summaries) == 6
     assert summaries[4] == (f"code={case.code};action=approve_closure;"
                             "from=closure_requested;to=closed")
@@ -220,7 +220,7 @@ def test_editing_opened_after_closed_is_refused(org: Org, make, login_as) -> Non
     assert "A case cannot be closed before it was opened." in resp.get_data(as_text=True)
     db.session.expire_all()
     assert case.opened_on == date(2026, 3, 2)
-    assert audits("case_update") == []
+    assert audits("case.update") == []
 
 
 def test_timeline_includes_section_entries(org: Org, make, login_as) -> None:

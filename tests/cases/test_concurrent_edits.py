@@ -66,7 +66,7 @@ def test_two_users_save_the_same_case_at_once(org: Org, make, login_as, monkeypa
     (lost_text,) = set(texts.values()) - {saved.summary}
     assert lost_text in html
     updates = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "case_update")).all()
+        sa.select(AuditEntry).where(AuditEntry.action == "case.update")).all()
     assert len(updates) == 1
     assert verify_chain()[1] is None
 
@@ -81,7 +81,7 @@ def test_views_at_once_keep_the_audit_chain_whole(org: Org, make, login_as) -> N
     results = run_at_once([lambda c=c: c.get(url) for c in sessions])
     assert [getattr(r, "status_code", r) for r in results] == [200] * len(sessions)
     views = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                              .where(AuditEntry.action == "case_view"))
+                              .where(AuditEntry.action == "case.view"))
     assert views == len(sessions)
     assert verify_chain()[1] is None
 
@@ -111,7 +111,7 @@ def test_two_closure_approvals_at_once_close_once(org: Org, make, login_as,
         CaseEvent.case_id == case.id, CaseEvent.to_status == CaseStatus.CLOSED)).all()
     assert len(closings) == 1
     statuses = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "case_status")).all()
+        sa.select(AuditEntry).where(AuditEntry.action == "case.status")).all()
     assert len(statuses) == 1
     flashed = [c.get(f"/cases/{case.id}").get_data(as_text=True) for c in (first, second)]
     assert sum(CONFLICT in page for page in flashed) == 1

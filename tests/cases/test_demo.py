@@ -29,7 +29,7 @@ def test_demo_cases_have_sessions_with_follow_ups(app, tmp_path) -> None:
     from caseapp.clock import today
     from caseapp.consultations import due
     from caseapp.consultations.models import Consultation
-    from caseapp.consultations.services import end_of_week
+    from caseapp.overdue import week_end as end_of_week
 
     app.instance_path = str(tmp_path)
     list(seed_demo())

@@ -69,7 +69,7 @@ def test_rotation_reencrypts_everything_and_keeps_search(app, org: Org, make, lo
     assert case.code in html
     html = c.post("/cases/", data={"q": "0912345600"}).get_data(as_text=True)
     assert case.code in html
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "data_key_rotate"))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "keyring.rotate"))
     assert f"values={len(before)}" in entry.summary and "indexes=14" in entry.summary
     assert "Nguyễn" not in result.output
 

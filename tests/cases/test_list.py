@@ -138,7 +138,7 @@ def app_overrides() -> dict[str, object]:
 
 def test_case_page_statements_do_not_grow_with_its_records(org: Org, make, login_as,
                                                             queries) -> None:
-    from caseapp.cases.models import Incident, IncidentAct, ViolenceAct
+    from caseapp.incidents.models import Incident, IncidentAct, ViolenceAct
 
     small, large = a_case(make, org.a), a_case(make, org.a)
     for case, n in ((small, 1), (large, 4)):

@@ -43,7 +43,7 @@ def test_register_client_gives_code_and_blind_indexes(org: Org, login_as) -> Non
     assert client.phone == PHONE and client.birth_year == 1990
     assert client.ethnicity == Ethnicity.KINH
     assert client.name_bidx and client.phone_bidx
-    (entry,) = audits("client_create")
+    (entry,) = audits("client.create")
     assert entry.summary == f"code={client.code}"
     assert NAME not in resp.headers["Location"]
 
@@ -148,11 +148,11 @@ def test_client_page_hides_identity_until_revealed(org: Org, make, login_as) -> 
     c = login_as(org.counselor_a)
     html = c.get(f"/clients/{client.id}").get_data(as_text=True)
     assert client.code in html and NAME not in html and "0912345678" not in html
-    assert audits("client_reveal") == []
+    assert audits("client.reveal") == []
     resp = c.post(f"/clients/{client.id}/reveal")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and NAME in html and "0912345678" in html
-    (entry,) = audits("client_reveal")
+    (entry,) = audits("client.reveal")
     assert entry.object_id == client.id and entry.user_id == org.counselor_a.id
     assert NAME not in entry.summary and "0912" not in entry.summary
 
@@ -181,7 +181,7 @@ def test_edit_client_audits_field_names_only(org: Org, make, login_as) -> None:
     db.session.expire_all()
     assert client.full_name == "Trần Thị Bé"
     assert client.name_bidx is not None
-    (entry,) = audits("client_update")
+    (entry,) = audits("client.update")
     assert entry.summary == f"code={client.code};fields=full_name,address"
     assert "Trần" not in entry.summary
 
@@ -200,7 +200,7 @@ def test_stale_edit_is_refused_and_nothing_overwritten(org: Org, make, login_as)
     assert "Tên Thứ Hai" in html  # the user's input is shown back
     db.session.expire_all()
     assert client.full_name == "Tên Thứ Nhất"
-    assert len(audits("client_update")) == 1
+    assert len(audits("client.update")) == 1
 
 
 def test_editing_birth_data_recomputes_case_ages(org: Org, make, login_as) -> None:

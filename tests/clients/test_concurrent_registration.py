@@ -34,6 +34,6 @@ def test_twenty_clients_registered_at_once_get_distinct_codes(org: Org, make,
     creators = set(db.session.scalars(sa.select(Client.created_by_id)))
     assert creators == {u.id for u in counselors}
     audited = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                                .where(AuditEntry.action == "client_create"))
+                                .where(AuditEntry.action == "client.create"))
     assert audited == USERS
     assert verify_chain()[1] is None

@@ -79,7 +79,7 @@ def test_lookup_shows_who_printed_what(world: World, login_as: Any, who: str) ->
     assert "Case data, Risk assessments" in html
     assert CLIENT_NAME not in html
     entry = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "document_lookup")
+        sa.select(AuditEntry).where(AuditEntry.action == "document.lookup")
     ).one()
     assert f"doc={doc_id}" in entry.summary and "found=yes" in entry.summary
 

@@ -44,7 +44,7 @@ def only_document() -> PrintedDocument:
 
 def print_audits() -> list[AuditEntry]:
     return list(
-        db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "document_print"))
+        db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "document.print"))
     )
 
 

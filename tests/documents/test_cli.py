@@ -46,7 +46,7 @@ def test_cli_writes_the_summary(app: Any, world: World, tmp_path: Path) -> None:
         "case,incidents",
     )
     audit = db.session.scalar(
-        sa.text("SELECT summary FROM audit_entries WHERE action = 'document_print'")
+        sa.text("SELECT summary FROM audit_entries WHERE action = 'document.print'")
     )
     assert "sections=case,incidents" in audit
 

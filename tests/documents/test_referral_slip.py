@@ -150,7 +150,7 @@ def test_override_gives_a_slip_without_identifying_data(
     (doc,) = documents()
     assert doc.sections == "" and doc.identifying is False
     entry = db.session.scalar(
-        sa.text("SELECT summary FROM audit_entries WHERE action = 'document_print'")
+        sa.text("SELECT summary FROM audit_entries WHERE action = 'document.print'")
     )
     assert "basis=override" in entry
 

@@ -33,7 +33,7 @@ def test_referral_transition_whose_audit_write_fails(org: Org, make: Any, login_
 def test_client_registration_whose_audit_write_fails(org: Org, login_as: Any,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     c = login_as(org.counselor_a)
-    fail_audit_of("client_create", monkeypatch)
+    fail_audit_of("client.create", monkeypatch)
     before = all_rows()
     resp = c.post("/clients/new", data={"full_name": "Sơn Thị Na", "sex": "F",
                                         "birth_year": "1990"})
@@ -46,7 +46,7 @@ def test_opening_a_case_whose_audit_write_fails(org: Org, make: Any, login_as: A
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     client = make.client(org.a)
     c = login_as(org.counselor_a)
-    fail_audit_of("case_create", monkeypatch)
+    fail_audit_of("case.create", monkeypatch)
     before = all_rows()
     resp = c.post(f"/cases/new/{client.id}", data={
         "unit": str(org.a.id), "counselor": str(org.counselor_a.id), "category": "dv",
@@ -59,7 +59,7 @@ def test_closing_a_case_whose_audit_write_fails(org: Org, make: Any, login_as: A
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     case = a_case(make, org.a, status=CaseStatus.CLOSURE_REQUESTED)
     c = login_as(org.sup_a)
-    fail_audit_of("case_status", monkeypatch)
+    fail_audit_of("case.status", monkeypatch)
     before = all_rows()
     resp = c.post(f"/cases/{case.id}/status/approve_closure",
                   data={"closed_on": "10/06/2026", "comment": "Đã ổn định"})

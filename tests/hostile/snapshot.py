@@ -15,8 +15,9 @@ VOLATILE_TABLES = frozenset({"user_sessions", "login_attempts", "audit_head"})
 # again), and failed sign-in or code attempts are recorded because they were refused: neither
 # is a change the submission made.
 NOT_CHANGES = frozenset({
-    "case_view", "complaint.view", "referral.view", "worklist_view", "attachment.download",
-    "report_export", "client_reveal", "login_failed", "mfa_failed",
+    "case.view", "complaint.view", "referral.view", "indicator.worklist_view",
+    "attachment.download", "report.export", "client.reveal", "auth.login_failed",
+    "auth.mfa_failed",
 })
 # Per-user throttling counters, moved by every wrong password or code.
 VOLATILE_COLUMNS = {"users": frozenset({"failed_logins", "locked_until"})}

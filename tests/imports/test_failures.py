@@ -37,7 +37,7 @@ def test_import_failing_at_a_row_after_earlier_rows_were_written(
 def test_import_whose_audit_write_fails(world: World, login_as: Any,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     c = login_as(world.supervisor)
-    fail_audit_of("import_records", monkeypatch)
+    fail_audit_of("import.records", monkeypatch)
     before = all_rows()
     resp = upload(c, cases=table_bytes(CASES), referrals=table_bytes(REFERRALS))
     assert resp.status_code == 500

@@ -93,7 +93,7 @@ def test_valid_csv_writes_everything(world: World, write: Callable[..., Path]) -
     assert refs["2023-003"].state is ReferralState.SENT and refs["2023-003"].received_on is None
 
     entries = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "import_records")
+        sa.select(AuditEntry).where(AuditEntry.action == "import.records")
     ).all()
     assert len(entries) == 1
     assert entries[0].object_id == batch.id and entries[0].user_id == world.supervisor.id

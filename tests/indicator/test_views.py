@@ -81,7 +81,8 @@ def test_worklist_lists_unserved_by_code_oldest_first(make, login_as, world):
     assert "HS-SERVED" not in html
     assert html.index("HS-WAITING") < html.index("HS-B")  # detected 2024 before 2025
     assert "Bí Mật" not in html and "KH-WAITING" in html
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "worklist_view"))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "indicator.worklist_view"))
     assert entry is not None and "unit=P" in entry.summary
 
 
@@ -160,7 +161,7 @@ def test_settings_admin_only_and_audited(make, login_as, world):
     assert db.session.get(ServiceType, other.id).counts_toward_indicator is False
     assert db.session.get(ServiceType, counting.id).counts_toward_indicator is True
     entry = db.session.scalar(sa.select(AuditEntry)
-                              .where(AuditEntry.action == "indicator_settings"))
+                              .where(AuditEntry.action == "indicator.settings_update"))
     assert "indicator_target" in entry.summary
     assert "counting_service_types(2)" in entry.summary  # loan and legal_aid switched off
 

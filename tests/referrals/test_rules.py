@@ -95,7 +95,7 @@ def test_consent_for_a_named_provider_does_not_cover_an_off_directory_one(world:
 
 
 def test_consent_of_another_purpose_does_not_count(world: Any) -> None:
-    from caseapp.clients.models import ConsentPurpose
+    from caseapp.consents.models import ConsentPurpose
 
     case = world.make.case(world.a)
     world.make.consent(case.client, purpose=ConsentPurpose.REPORTING)

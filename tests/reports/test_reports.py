@@ -152,7 +152,7 @@ def test_xlsx_export_numbers_and_audit(make, login_as, world):
     ind = wb["Access to services by unit"]
     total = next(r for r in ind.iter_rows(values_only=True) if r[0] == "Total")
     assert total[1:4] == (2, 1, 0.5)
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report_export"))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report.export"))
     assert entry.summary == ("unit=P from=2026-01-01 to=2026-03-31 format=xlsx "
                              "suppressed=no")
 
@@ -172,7 +172,7 @@ def test_csv_export_parses_and_suppresses(make, login_as, world):
     assert total[1:4] == ["<5", "<5", ""]  # the rate is hidden with its counts
     zero = next(r for r in rows if r and r[0] == "No-contact order")
     assert zero[1] == "0"
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report_export"))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report.export"))
     assert entry.summary.endswith("format=csv suppressed=yes")
 
 
@@ -260,5 +260,5 @@ def test_pdf_export_holds_the_tables_stamped_and_recorded(make, login_as, world)
     assert doc.kind == DocumentKind.REPORT and doc.user_id == user.id
     assert doc.unit_id == world["root"].id
     exports = db.session.scalars(
-        sa.select(AuditEntry.summary).where(AuditEntry.action == "report_export")).all()
+        sa.select(AuditEntry.summary).where(AuditEntry.action == "report.export")).all()
     assert exports and exports[-1].endswith("format=pdf suppressed=no")

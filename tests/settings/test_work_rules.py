@@ -29,7 +29,7 @@ def test_admin_changes_work_rules_and_they_take_effect(make: Factory, login_as: 
     assert get_setting("allow_self_approval") is True
     assert get_setting("skip_review_for_union_service") is False
     assert get_setting("mfa_required_roles") == ["admin", "supervisor"]
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "settings_change"))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "settings.update"))
     assert "complaint_deadline_days" in entry.summary and "2026" not in entry.summary
     from caseapp.complaints.deadlines import add_working_days
 

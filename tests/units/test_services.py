@@ -37,7 +37,7 @@ def test_create_sets_path_and_writes_audit_entry(make) -> None:
     assert commune.path == f"/{province.id}/{commune.id}/"
     assert commune.parent_id == province.id
     entries = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "unit_create")
+        sa.select(AuditEntry).where(AuditEntry.action == "unit.create")
         .order_by(AuditEntry.id)).all()
     assert [e.object_id for e in entries] == [province.id, commune.id]
     assert "code=C" in entries[1].summary
@@ -81,10 +81,10 @@ def test_rename_changes_name_and_kind_and_is_audited(make) -> None:
     db.session.commit()
     u = reload(u)
     assert (u.name, u.kind) == ("New name", "branch")
-    assert actions()[-1] == "unit_rename"
+    assert actions()[-1] == "unit.rename"
     # Saving the same values again records nothing.
     assert units.rename_unit(u, "New name", "branch") is False
-    assert actions()[-1] == "unit_rename" and actions().count("unit_rename") == 1
+    assert actions()[-1] == "unit.rename" and actions().count("unit.rename") == 1
 
 
 def test_move_takes_the_whole_subtree_along(make) -> None:
@@ -102,7 +102,7 @@ def test_move_takes_the_whole_subtree_along(make) -> None:
     assert corner.path == f"/{province.id}/{other.id}/{commune.id}/{corner.id}/"
     assert ids(subtree_ids(other.id)) == {other.id, commune.id, corner.id}
     assert ids(subtree_ids(district.id)) == {district.id}
-    assert actions()[-1] == "unit_move"
+    assert actions()[-1] == "unit.move"
 
 
 def test_repeated_moves_in_one_session_use_current_paths(make) -> None:
@@ -148,7 +148,7 @@ def test_retire_is_refused_while_active_units_are_below(make) -> None:
     db.session.commit()
     p = reload(p)
     assert p.active_to == date(2026, 6, 15) and p.is_retired
-    assert actions()[-2:] == ["unit_retire", "unit_retire"]
+    assert actions()[-2:] == ["unit.retire", "unit.retire"]
     with pytest.raises(UnitError):
         units.retire_unit(p, date(2026, 6, 16))
 
@@ -176,7 +176,7 @@ def test_merge_moves_unit_and_subtree_under_successor(make) -> None:
     assert ids(subtree_ids(succ.id)) == {succ.id, old.id, branch.id}
     assert ids(merged_ids(succ.id)) == {succ.id, old.id}
     entry = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "unit_merge")).one()
+        sa.select(AuditEntry).where(AuditEntry.action == "unit.merge")).one()
     assert entry.object_id == old.id and entry.unit_id == succ.id
 
 
@@ -273,7 +273,7 @@ def test_merging_many_units_in_a_loop_stays_consistent(make) -> None:
         parent = db.session.get(Unit, u.parent_id) if u.parent_id else None
         assert u.path == f"{parent.path if parent else '/'}{u.id}/"
     assert ids(subtree_ids(district.id)) == {district.id}
-    assert actions().count("unit_merge") == 50
+    assert actions().count("unit.merge") == 50
     checked, problem = verify_chain()
     assert problem is None and checked == len(actions())
 
@@ -293,7 +293,7 @@ def test_every_unit_change_writes_an_audit_entry(make) -> None:
     units.retire_unit(db.session.get(Unit, p.id), date(2026, 6, 15))
     db.session.commit()
     assert actions()[before:] == [
-        "unit_rename", "unit_move", "unit_merge", "unit_kind_update", "unit_retire"]
+        "unit.rename", "unit.move", "unit.merge", "unit_kind.update", "unit.retire"]
 
 
 def test_a_move_made_elsewhere_meanwhile_cannot_lead_to_a_cycle(make) -> None:
