@@ -1,8 +1,10 @@
 """The access matrix: every route in the app, every role, records of two sibling units.
 
-Each endpoint is classified below. A route nobody classified fails the test, so no future
-route escapes it. Routes taking an id are filled with records of unit A; users of the
-sibling unit B, statistics users and administrators must get 404 for all of them.
+The expectations come from the app's own policy table (``caseapp.policy.RULES``): each route
+declares its action, and a route that declares none fails here, so no future route escapes.
+Routes taking an id are filled with records of unit A. By the refusal rule, a user whose role
+may not see the kind, or whose scope does not reach the record, gets 404; a user who may see
+the record but not take the action gets 403.
 """
 
 from __future__ import annotations
@@ -13,92 +15,71 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from caseapp.auth.models import Role
 from caseapp.db import db
+from caseapp.policy import RULES, Scope, action_of, kind_of
 from caseapp.referrals.models import Provider, ProviderKind, ReferralState
+from caseapp.security import MFA_PENDING_ENDPOINTS, PASSWORD_CHANGE_ENDPOINTS, PUBLIC_ENDPOINTS
 from tests.factories import Factory
 from tests.records.world import World, add_records, build_world
 
 IN_SCOPE = ("counselor_a", "supervisor_a", "supervisor_p")
 OUTSIDERS = ("counselor_b", "supervisor_b", "statistics", "admin")
 ROLES = IN_SCOPE + OUTSIDERS
-
-
-def _only(*allowed: str) -> dict[str, bool]:
-    return {role: role in allowed for role in ROLES}
-
-
-CASE_DATA = _only(*IN_SCOPE)
-CASE_WORK = _only("counselor_a", "supervisor_a", "supervisor_p", "counselor_b", "supervisor_b")
-SUPERVISORS = _only("supervisor_a", "supervisor_p", "supervisor_b")
-ADMIN = _only("admin")
-REPORTERS = _only("supervisor_a", "supervisor_p", "supervisor_b", "statistics")
-EVERYONE = _only(*ROLES)
-SUPERVISOR_OR_ADMIN = _only("supervisor_a", "supervisor_p", "supervisor_b", "admin")
-
-# Endpoint -> which roles may reach it (True) or must get 404 (False).
-MATRIX: dict[str, dict[str, bool] | str] = {
-    # public, or covered by their own tests because they end the session
-    "main.health": "public", "auth.login": "public", "static": "public",
-    "main.set_language": "public", "auth.logout": "session", "auth.end_other_sessions": "session",
-    "auth.totp_verify": "session", "auth.totp_enrol": "session", "auth.totp_disable": "session",
-    "main.index": EVERYONE, "auth.account": EVERYONE, "auth.change_password": EVERYONE,
-    # person-level case data, scoped to unit A's records
-    "cases.view": CASE_DATA, "cases.edit": CASE_DATA, "cases.reveal": CASE_DATA,
-    "cases.status": CASE_DATA, "cases.new": CASE_DATA,
-    "clients.view": CASE_DATA, "clients.edit": CASE_DATA, "clients.reveal": CASE_DATA,
-    "incidents.new": CASE_DATA, "incidents.edit": CASE_DATA,
-    "risk.new": CASE_DATA, "measures.new": CASE_DATA, "measures.edit": CASE_DATA,
-    "consents.new": CASE_DATA, "consents.withdraw": CASE_DATA,
-    "consultations.new": CASE_DATA, "consultations.edit": CASE_DATA,
-    "complaints.view": CASE_DATA, "complaints.edit": CASE_DATA, "complaints.status": CASE_DATA,
-    "attachments.upload_case": CASE_DATA, "attachments.upload_complaint": CASE_DATA,
-    "attachments.download": CASE_DATA,
-    # Walked last, outsiders first: the first allowed supervisor really deletes it.
-    "attachments.delete": _only("supervisor_a"),
-    "documents.print_case": CASE_DATA, "documents.print_slip": CASE_DATA,
-    # lists and forms of case work (each scoped inside)
-    "cases.index": CASE_WORK, "clients.new": CASE_WORK, "complaints.index": CASE_WORK,
-    "complaints.new": CASE_WORK, "complaints.overdue": CASE_WORK,
-    "consultations.followups": CASE_WORK, "risk.high": CASE_WORK,
-    # aggregates and supervision
-    "indicator.dashboard": REPORTERS, "reports.index": REPORTERS, "reports.export": REPORTERS,
-    "indicator.worklist": SUPERVISORS, "documents.lookup": SUPERVISOR_OR_ADMIN,
-    "imports.index": SUPERVISOR_OR_ADMIN, "imports.template": SUPERVISOR_OR_ADMIN,
-    "audit.index": SUPERVISOR_OR_ADMIN, "audit.verify": ADMIN,
-    # referrals: the workflow on unit A's referral, worklists, the provider directory
-    "referrals.view": CASE_DATA, "referrals.edit": CASE_DATA, "referrals.act": CASE_DATA,
-    "referrals.new": CASE_DATA, "referrals.override": _only("supervisor_a", "supervisor_p"),
-    "referrals.mine": CASE_WORK, "referrals.review": SUPERVISORS,
-    "referrals.high_risk": SUPERVISORS,
-    "referrals.providers": _only("counselor_a", "supervisor_a", "supervisor_p", "counselor_b",
-                                 "supervisor_b", "admin"),
-    "referrals.provider_edit": SUPERVISOR_OR_ADMIN,
-    "referrals.service_types": ADMIN, "referrals.service_type_edit": ADMIN,
-    # administration
-    "indicator.settings": ADMIN, "settings.work_rules": ADMIN,
-    "units.index": SUPERVISOR_OR_ADMIN,
-    "units.detail": _only("supervisor_a", "supervisor_p", "admin"),  # own subtree only
-    "units.create": ADMIN, "units.rename": ADMIN, "units.move": ADMIN, "units.retire": ADMIN,
-    "units.merge": ADMIN, "units.kinds": ADMIN, "units.edit_kind": ADMIN,
+ROLE_OF = {"counselor_a": Role.COUNSELOR, "supervisor_a": Role.SUPERVISOR,
+           "supervisor_p": Role.SUPERVISOR, "counselor_b": Role.COUNSELOR,
+           "supervisor_b": Role.SUPERVISOR, "statistics": Role.STATISTICS, "admin": Role.ADMIN}
+# The records behind every id belong to unit A (under D, under P; B is A's sibling). Which
+# users reach them, by the scope their role holds.
+REACHES: dict[Scope, frozenset[str]] = {
+    Scope.CASES: frozenset({"counselor_a", "supervisor_a", "supervisor_p"}),
+    Scope.SUBTREE: frozenset({"counselor_a", "supervisor_a", "supervisor_p"}),
+    Scope.ALL: frozenset(ROLES),
+    Scope.REPORTS: frozenset(ROLES),
+    Scope.OWN: frozenset(ROLES),
 }
-# Where one endpoint serves several URLs with different rules.
-RULE_MATRIX: dict[str, dict[str, bool]] = {
-    # a provider of unit A is maintained by supervisors above A and by admins
-    "/referrals/providers/<int:provider_id>/edit": _only("supervisor_a", "supervisor_p", "admin"),
-}
-ADMIN_PREFIX = "admin."
+# Endpoints the deny-by-default gate lets through without a rule, tested on their own
+# (they end or change the session, or need no login).
+UNRULED = (PUBLIC_ENDPOINTS | MFA_PENDING_ENDPOINTS | PASSWORD_CHANGE_ENDPOINTS
+           | {"auth.end_other_sessions"})
+# Walked last, and by one allowed user only: the first allowed user really deletes it.
+DESTRUCTIVE = frozenset({"attachments.delete"})
 
 
-def expected_for(endpoint: str) -> dict[str, bool] | str | None:
-    if endpoint.startswith(ADMIN_PREFIX):
-        return ADMIN
-    return MATRIX.get(endpoint)
+def expected(action: str, who: str, takes_id: bool) -> int | None:
+    """What the policy table says ``who`` gets: None (reached), 403 or 404."""
+    role = ROLE_OF[who]
+    scope = RULES[action].get(role)
+    if scope is not None:
+        return None if not takes_id or who in REACHES[scope] else 404
+    kind_scopes = [roles[role] for a, roles in RULES.items()
+                   if kind_of(a) == kind_of(action) and role in roles]
+    if not kind_scopes:
+        return 404  # a kind the role cannot see at all
+    if takes_id and not any(who in REACHES[s] for s in kind_scopes):
+        return 404  # a record out of her scope
+    return 403
 
 
-def test_every_route_is_classified(app: Flask) -> None:
-    unclassified = sorted({r.endpoint for r in app.url_map.iter_rules()
-                           if expected_for(r.endpoint) is None})
-    assert not unclassified, f"classify these routes in the access matrix: {unclassified}"
+def expected_for_rule(app: Flask, rule: Any) -> dict[str, bool] | str | None:
+    """Who reaches a URL rule: "public", "session" (tested on their own), or each user's
+    answer by the policy table (True: reached)."""
+    if rule.endpoint in PUBLIC_ENDPOINTS:
+        return "public"
+    if rule.endpoint in UNRULED:
+        return "session"
+    action = action_of(app.view_functions[rule.endpoint])
+    if action is None:
+        return None
+    takes_id = "<int:" in rule.rule
+    return {who: expected(action, who, takes_id) is None for who in ROLES}
+
+
+def test_every_route_asks_the_policy(app: Flask) -> None:
+    unruled = sorted({r.endpoint for r in app.url_map.iter_rules()
+                      if r.endpoint not in UNRULED
+                      and action_of(app.view_functions[r.endpoint]) is None})
+    assert not unruled, f"these routes take no action of caseapp.policy.RULES: {unruled}"
 
 
 def url_for_rule(rule: Any, ids: dict[str, int]) -> str:
@@ -155,27 +136,30 @@ def world_users(w: World) -> dict[str, Any]:
 
 def test_access_matrix(app: Flask, login_as: Any,
                        matrix_world: tuple[World, dict[str, int]]) -> None:
+    """Every route, every role: the running app answers what the policy table says."""
     w, ids = matrix_world
     clients = {role: login_as(user) for role, user in world_users(w).items()}
     problems = []
-    destructive = {"attachments.delete"}
-    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint in destructive, r.rule))
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint in DESTRUCTIVE, r.rule))
     for rule in rules:
-        expected = RULE_MATRIX.get(rule.rule) or expected_for(rule.endpoint)
-        if not isinstance(expected, dict):
+        action = action_of(app.view_functions[rule.endpoint])
+        if action is None:
             continue
         method = "GET" if "GET" in rule.methods else "POST"
         url = url_for_rule(rule, ids)
-        for role in OUTSIDERS + IN_SCOPE:
-            resp = clients[role].open(url, method=method)
-            status = resp.status_code
+        takes_id = "<int:" in rule.rule
+        walked = 0
+        # Refused users first, so a destructive route is refused before it is allowed once.
+        for who in sorted(ROLES, key=lambda r: expected(action, r, takes_id) is None):
+            want = expected(action, who, takes_id)
+            if want is None and rule.endpoint in DESTRUCTIVE and walked:
+                continue
+            status = clients[who].open(url, method=method).status_code
             if status >= 500:
-                problems.append(f"{role} {method} {url}: {status}")
-            elif expected[role] and status == 404:
-                problems.append(f"{role} {method} {url}: 404, should reach it")
-            elif not expected[role] and status not in (403, 404):
-                problems.append(f"{role} {method} {url}: {status}, should be refused")
-            elif (not expected[role] and role in OUTSIDERS and "<int:" in rule.rule
-                  and status != 404):
-                problems.append(f"{role} {method} {url}: {status}, ids outside scope are 404")
+                problems.append(f"{who} {method} {url} ({action}): {status}")
+            elif want is None and status in (403, 404):
+                problems.append(f"{who} {method} {url} ({action}): {status}, should reach it")
+            elif want is not None and status != want:
+                problems.append(f"{who} {method} {url} ({action}): {status}, policy says {want}")
+            walked += want is None
     assert not problems, "\n".join(problems)

@@ -15,14 +15,14 @@ from typing import Any
 
 import pyotp
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, settings
 
 from caseapp.complaints.models import Complaint
 from caseapp.db import db
 from caseapp.referrals.models import Referral, ReferralState
-from tests.access.test_matrix import RULE_MATRIX, build_matrix_world, expected_for, world_users
+from tests.access.test_matrix import build_matrix_world, expected_for_rule, world_users
 from tests.auth.helpers import code_at
 from tests.factories import Factory
 from tests.hostile.crawl import SiteMap, crawl
@@ -72,7 +72,7 @@ class FuzzWorld:
 
     def role_for(self, rule: Any) -> str | None:
         """The role that exercises a route, or None where the matrix says it is public/own."""
-        expected = RULE_MATRIX.get(rule.rule) or expected_for(rule.endpoint)
+        expected = expected_for_rule(current_app, rule)
         if expected == "public":
             return ANON
         if expected == "session" or rule.endpoint.startswith("auth."):
@@ -146,7 +146,7 @@ def _build(app: Flask, make: Factory, crawl_pages: bool) -> FuzzWorld:
         url = url_for_rule(rule, ids)
         pages.append((role, url))
         # Administrators see some forms on shared pages that supervisors do not.
-        expected = RULE_MATRIX.get(rule.rule) or expected_for(rule.endpoint)
+        expected = expected_for_rule(app, rule)
         if role != "admin" and isinstance(expected, dict) and expected.get("admin"):
             pages.append(("admin", url))
     # Each referral state shows its own action forms.
