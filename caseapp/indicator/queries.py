@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import Subquery
 
 from caseapp.cases.models import Case, CaseCategory
+from caseapp.clients.age import CHILD_AGE
 from caseapp.clients.models import Client, Sex
 from caseapp.clock import today
 from caseapp.db import db
@@ -40,8 +41,8 @@ from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_of
 
 QUALIFYING_CATEGORIES = (CaseCategory.DV, CaseCategory.TRAFFICKING)
-# A child in Vietnamese law is under 16.
-GIRL_AGE_LIMIT = 16
+# A girl is a child in Vietnamese law: under 16 at detection, by the one age rule.
+GIRL_AGE_LIMIT = CHILD_AGE
 AGE_CLASSES = ("women", "girls", "unknown")
 
 
