@@ -11,6 +11,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from caseapp.attachments.models import Attachment
 from caseapp.audit import services as audit
@@ -19,6 +20,7 @@ from caseapp.cases.models import Case
 from caseapp.clock import now
 from caseapp.complaints.models import Complaint
 from caseapp.db import db
+from caseapp.transaction import UserError
 
 # (magic bytes, content type, file extension)
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -32,12 +34,13 @@ LIST_COLUMNS = (Attachment.id, Attachment.filename, Attachment.content_type, Att
                 Attachment.uploaded_at, Attachment.case_id, Attachment.complaint_id)
 
 
-class AttachmentError(ValueError):
-    """The upload is refused: ``reason`` is 'empty', 'too_large', 'type' or 'name'."""
+# The upload form's field that every refusal of a file is shown on.
+FIELD = "file"
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+
+def _too_large(limit: int) -> UserError:
+    return UserError(_("The file is too large (at most %(mb)s MB).",
+                       mb=f"{limit / 1024 / 1024:.1f}"), FIELD)
 
 
 def sniff(head: bytes) -> str | None:
@@ -52,7 +55,7 @@ def read_limited(stream: IO[bytes], limit: int) -> bytes:
     """Read at most ``limit`` bytes; refuse a larger file without reading all of it."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise AttachmentError("too_large")
+        raise _too_large(limit)
     return data
 
 
@@ -65,23 +68,26 @@ def check_name(filename: str | None) -> str:
     name = (filename or "").strip()
     if (len(name) > NAME_MAX or "/" in name or "\\" in name or name in (".", "..")
             or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name)):
-        raise AttachmentError("name")
+        raise UserError(_("The file name is not allowed: give the file a short name without "
+                          "folders or special characters, then attach it again."), FIELD)
     return name or "file"
 
 
 def store(data: bytes, filename: str | None, user: User | None, *, case: Case | None = None,
           complaint: Complaint | None = None) -> Attachment:
-    """Stage an attachment on a case or a complaint with its audit entry. Caller commits."""
+    """Stage an attachment on a case or a complaint with its audit entry; UserError when the
+    file is refused."""
     if (case is None) == (complaint is None):
         raise ValueError("an attachment belongs to exactly one case or complaint")
     name = check_name(filename)
     if not data:
-        raise AttachmentError("empty")
-    if len(data) > current_app.config["ATTACHMENT_MAX_BYTES"]:
-        raise AttachmentError("too_large")
+        raise UserError(_("The file is empty."), FIELD)
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    if len(data) > limit:
+        raise _too_large(limit)
     ctype = sniff(data[:16])
     if ctype is None:
-        raise AttachmentError("type")
+        raise UserError(_("Only PDF, JPEG or PNG files can be attached."), FIELD)
     owner_unit = case.unit_id if case else complaint.unit_id  # type: ignore[union-attr]
     a = Attachment(unit_id=owner_unit, case_id=case.id if case else None,
                    complaint_id=complaint.id if complaint else None,

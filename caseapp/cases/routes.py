@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from caseapp import access
+from caseapp import access, policy
 from caseapp.cases import services
 from caseapp.cases.forms import (
     ApproveClosureForm,
@@ -22,21 +22,16 @@ from caseapp.cases.models import Case, CaseCategory, CaseStatus, RiskLevel
 from caseapp.clients import services as client_services
 from caseapp.clients.forms import RevealForm
 from caseapp.clients.models import Client
-from caseapp.clients.services import StaleEdit
 from caseapp.clock import today
-from caseapp.db import db
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
 from caseapp.paging import page_arg
+from caseapp.policy import requires
+from caseapp.transaction import Outcome, StaleEdit, transaction
 
 bp = Blueprint("cases", __name__)
 
 add_nav(NavItem("cases.index", _l("Cases"), ("counselor", "supervisor")))
-
-
-def _require_case_role() -> None:
-    if not access.can_see_cases():
-        abort(403)
 
 
 # --- list and search -----------------------------------------------------------------------
@@ -74,8 +69,8 @@ def _filters(form: FilterForm) -> services.CaseFilters:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@requires("case.list")
 def index() -> str:
-    _require_case_role()
     form = _filter_form()
     search = SearchForm()
     if request.method == "POST":
@@ -117,8 +112,15 @@ def _case_form(case: Case | None = None) -> CaseForm:
     return form
 
 
+def _refused_status(tx: Outcome) -> int:
+    """The case form answers a refused save as it answers invalid input (200, shown again
+    with the message); only a stale save differs (409)."""
+    return 409 if isinstance(tx.error, StaleEdit) else 200
+
+
 @bp.route("/new/<int:client_id>", methods=["GET", "POST"])
-def new(client_id: int) -> str | Response:
+@requires("case.create", load=lambda client_id: access.get_or_404(Client, client_id))
+def new(client_id: int) -> str | Response | tuple[str, int]:
     client = access.get_or_404(Client, client_id)
     form = _case_form()
     if not form.is_submitted():
@@ -126,15 +128,13 @@ def new(client_id: int) -> str | Response:
         form.counselor.data = str(current_user.id)
         form.opened_on.data = today()
     elif form.validate():
-        try:
+        with transaction(form) as tx:
             case = services.open_case(client, services.CaseData.from_form(form), current_user)
-        except services.CaseError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if tx.ok:
             flash(_("Case %(code)s opened.", code=case.code), "success")
             return redirect(url_for("cases.view", case_id=case.id))
+        return render_template("cases/form.html", form=form, client=client,
+                               case=None), _refused_status(tx)
     return render_template("cases/form.html", form=form, client=client, case=None)
 
 
@@ -152,27 +152,21 @@ def _load_form_from_case(form: CaseForm, case: Case) -> None:
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@requires("case.edit", load=lambda case_id: access.get_case_or_404(case_id))
 def edit(case_id: int) -> str | Response | tuple[str, int]:
     case = access.get_case_or_404(case_id)
     form = _case_form(case)
     if not form.is_submitted():
         _load_form_from_case(form, case)
     elif form.validate():
-        try:
+        with transaction(form) as tx:
             changed = services.update_case(case, services.CaseData.from_form(form),
                                            form.version_number(), current_user)
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return render_template("cases/form.html", form=form, client=case.client,
-                                   case=case), 409
-        except services.CaseError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if tx.ok:
             flash(_("Case saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("cases.view", case_id=case.id))
+        return render_template("cases/form.html", form=form, client=case.client,
+                               case=case), _refused_status(tx)
     return render_template("cases/form.html", form=form, client=case.client, case=case)
 
 
@@ -180,44 +174,50 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
 
 def _render_case(case: Case, revealed: bool = False, status_form: Any = None,
                  status_action: str | None = None) -> str:
-    page = services.load_case_page(case, current_user)
-    # Render, then commit the view's audit entry: a commit first would expire every loaded
-    # record and the template would reload them one by one. Nothing is shown unless the
-    # commit succeeds.
-    html = render_template(
-        "cases/view.html", page=page, case=case, client=case.client, revealed=revealed,
-        reveal_form=RevealForm(), actions=services.allowed_actions(case, current_user),
-        comment_form=status_form if status_action != "approve_closure" and status_form
-        else CommentForm(formdata=None),
-        approve_form=status_form if status_action == "approve_closure"
-        else ApproveClosureForm(formdata=None, opened_on=case.opened_on),
-        status_action=status_action,
-    )
-    db.session.commit()
+    # Render inside the transaction, which then commits the view's audit entry: a commit
+    # first would expire every loaded record and the template would reload them one by one.
+    # Nothing is shown unless the commit succeeds.
+    with transaction():
+        if revealed:
+            # Recorded with the page that shows the identity: both or neither.
+            client_services.record_reveal(case.client, current_user)
+        page = services.load_case_page(case, current_user)
+        html = render_template(
+            "cases/view.html", page=page, case=case, client=case.client, revealed=revealed,
+            reveal_form=RevealForm(), actions=services.allowed_actions(case, current_user),
+            comment_form=status_form if status_action != "approve_closure" and status_form
+            else CommentForm(formdata=None),
+            approve_form=status_form if status_action == "approve_closure"
+            else ApproveClosureForm(formdata=None, opened_on=case.opened_on),
+            status_action=status_action,
+        )
     return html
 
 
 @bp.route("/<int:case_id>")
+@requires("case.view", load=lambda case_id: access.get_case_or_404(case_id))
 def view(case_id: int) -> str:
     case = access.get_case_or_404(case_id, options=services.CASE_PEOPLE)
     return _render_case(case)
 
 
 @bp.route("/<int:case_id>/reveal", methods=["POST"])
+@requires("case.reveal", load=lambda case_id: access.get_case_or_404(case_id))
 def reveal(case_id: int) -> str | Response:
     case = access.get_case_or_404(case_id)
     if not RevealForm().validate_on_submit():
         return redirect(url_for("cases.view", case_id=case.id))
-    client_services.record_reveal(case.client, current_user)
     return _render_case(case, revealed=True)
 
 
 @bp.route("/<int:case_id>/status/<action>", methods=["POST"])
+@requires("case.change_status", load=lambda case_id, action: access.get_case_or_404(case_id))
 def status(case_id: int, action: str) -> str | Response | tuple[str, int]:
     case = access.get_case_or_404(case_id)
     if action not in services.TRANSITIONS:
         abort(404)
     transition = services.TRANSITIONS[action]
+    policy.require(transition.rule)
     form: Any
     if action == "approve_closure":
         form = ApproveClosureForm(opened_on=case.opened_on)
@@ -226,16 +226,12 @@ def status(case_id: int, action: str) -> str | Response | tuple[str, int]:
     else:
         form = RevealForm()  # CSRF only
     if not form.validate_on_submit():
-        db.session.rollback()
         return _render_case(case, status_form=form, status_action=action), 400
-    try:
+    # A refusal is flashed and shown on the case page, like the success.
+    with transaction() as tx:
         services.change_status(case, action, current_user,
                                comment=getattr(form, "comment", None) and form.comment.data,
                                closed_on=getattr(form, "closed_on", None) and form.closed_on.data)
-    except (services.CaseError, StaleEdit) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("cases.view", case_id=case.id))
-    db.session.commit()
-    flash(_("Case status is now: %(status)s.", status=label(case.status)), "success")
+    if tx.ok:
+        flash(_("Case status is now: %(status)s.", status=label(case.status)), "success")
     return redirect(url_for("cases.view", case_id=case.id))

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseapp import access
+from caseapp import access, policy
 from caseapp.audit import services as audit
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import (
@@ -31,13 +31,13 @@ from caseapp.cases.models import (
 from caseapp.cases.sections import TimelineEntry, ordered_sections
 from caseapp.clients.age import age_on
 from caseapp.clients.models import Client
-from caseapp.clients.services import StaleEdit
 from caseapp.clock import now, today
 from caseapp.codes import next_code
 from caseapp.crypto import name_index, normalize_phone, phone_index
 from caseapp.db import db
 from caseapp.labels import label
 from caseapp.overdue import case_overdue
+from caseapp.transaction import StaleEdit, UserError
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_ids
 
@@ -46,10 +46,6 @@ EDITABLE_FIELDS = (
     "referring_source", "opened_on", "summary",
 )
 SEARCH_LIMIT = 100
-
-
-class CaseError(Exception):
-    """A change the workflow or the data does not allow; the message is for the user."""
 
 
 # --- who may be chosen ---------------------------------------------------------------------
@@ -123,16 +119,16 @@ def _check(data: CaseData, user: User, current_unit_id: int | None = None) -> Un
         # A case may stay in a unit that was since merged or retired.
         unit = db.session.get(Unit, data.unit_id)
     if unit is None:
-        raise CaseError(_("You cannot open or move a case in that unit."))
+        raise UserError(_("You cannot open or move a case in that unit."))
     if data.counselor_id is not None:
         counselor = db.session.get(User, data.counselor_id)
         if (counselor is None or counselor.unit_id != unit.id
                 or counselor.role not in (Role.COUNSELOR, Role.SUPERVISOR)):
-            raise CaseError(_("The counselor must be a user of the case's unit."))
+            raise UserError(_("The counselor must be a user of the case's unit."))
     if data.category == CaseCategory.TRAFFICKING and data.victim_status is None:
-        raise CaseError(_("Give the victim status for a trafficking case."))
+        raise UserError(_("Give the victim status for a trafficking case."))
     if data.detected_on > today() or data.opened_on > today():
-        raise CaseError(_("This date cannot be in the future."))
+        raise UserError(_("This date cannot be in the future."))
     return unit
 
 
@@ -170,11 +166,6 @@ def open_case(client: Client, data: CaseData, user: User) -> Case:
     return case
 
 
-def _stale_case() -> StaleEdit:
-    return StaleEdit(_("Someone else changed this case while you were editing. "
-                       "Nothing was saved; review the current data and try again."))
-
-
 def update_case(case: Case, data: CaseData, version: int | None, user: User) -> list[str]:
     """Save an edit made from ``version``; refuse it if the case changed since.
 
@@ -182,11 +173,11 @@ def update_case(case: Case, data: CaseData, version: int | None, user: User) -> 
     raced another past the first check is refused the same way.
     """
     if version != case.version:
-        raise _stale_case()
+        raise StaleEdit()
     try:
         return _update_case(case, data, user)
     except StaleDataError:
-        raise _stale_case() from None
+        raise StaleEdit() from None
 
 
 def _update_case(case: Case, data: CaseData, user: User) -> list[str]:
@@ -195,7 +186,7 @@ def _update_case(case: Case, data: CaseData, user: User) -> list[str]:
     else:
         _check_dates_and_category(data)
     if case.closed_on is not None and data.opened_on > case.closed_on:
-        raise CaseError(_("A case cannot be closed before it was opened."))
+        raise UserError(_("A case cannot be closed before it was opened."))
     changed = [name for name in EDITABLE_FIELDS if getattr(case, name) != getattr(data, name)]
     for name in changed:
         setattr(case, name, getattr(data, name))
@@ -212,9 +203,9 @@ def _update_case(case: Case, data: CaseData, user: User) -> list[str]:
 
 def _check_dates_and_category(data: CaseData) -> None:
     if data.category == CaseCategory.TRAFFICKING and data.victim_status is None:
-        raise CaseError(_("Give the victim status for a trafficking case."))
+        raise UserError(_("Give the victim status for a trafficking case."))
     if data.detected_on > today() or data.opened_on > today():
-        raise CaseError(_("This date cannot be in the future."))
+        raise UserError(_("This date cannot be in the future."))
 
 
 # --- the status workflow -------------------------------------------------------------------
@@ -224,20 +215,21 @@ class Transition:
     action: str
     sources: tuple[CaseStatus, ...]
     target: CaseStatus
-    supervisor_only: bool
     needs_comment: bool
+    # Deciding on a closure request is a supervisor's: the policy table says who may.
+    rule: str = "case.change_status"
 
 
 TRANSITIONS = {
     t.action: t for t in (
-        Transition("start", (CaseStatus.OPEN,), CaseStatus.IN_PROGRESS, False, False),
+        Transition("start", (CaseStatus.OPEN,), CaseStatus.IN_PROGRESS, False),
         Transition("request_closure", (CaseStatus.OPEN, CaseStatus.IN_PROGRESS),
-                   CaseStatus.CLOSURE_REQUESTED, False, True),
+                   CaseStatus.CLOSURE_REQUESTED, True),
         Transition("approve_closure", (CaseStatus.CLOSURE_REQUESTED,), CaseStatus.CLOSED,
-                   True, True),
+                   True, "case.approve_closure"),
         Transition("return", (CaseStatus.CLOSURE_REQUESTED,), CaseStatus.IN_PROGRESS,
-                   True, True),
-        Transition("reopen", (CaseStatus.CLOSED,), CaseStatus.IN_PROGRESS, False, True),
+                   True, "case.approve_closure"),
+        Transition("reopen", (CaseStatus.CLOSED,), CaseStatus.IN_PROGRESS, True),
     )
 }
 
@@ -245,7 +237,7 @@ TRANSITIONS = {
 def allowed_actions(case: Case, user: User) -> list[str]:
     return [
         t.action for t in TRANSITIONS.values()
-        if case.status in t.sources and (not t.supervisor_only or user.role == Role.SUPERVISOR)
+        if case.status in t.sources and policy.allowed(t.rule, user)
     ]
 
 
@@ -254,19 +246,19 @@ def change_status(case: Case, action: str, user: User, comment: str | None = Non
     """Move the case along the workflow; the caller has checked the user's scope."""
     t = TRANSITIONS.get(action)
     if t is None or case.status not in t.sources:
-        raise CaseError(_("This change is not possible in the case's current status."))
-    if t.supervisor_only and user.role != Role.SUPERVISOR:
-        raise CaseError(_("Only a supervisor can do this."))
+        raise UserError(_("This change is not possible in the case's current status."))
+    if not policy.allowed(t.rule, user):
+        raise UserError(_("Only a supervisor can do this."))
     comment = (comment or "").strip() or None
     if t.needs_comment and comment is None:
-        raise CaseError(_("Give a reason."))
+        raise UserError(_("Give a reason."))
     source = case.status
     if t.target == CaseStatus.CLOSED:
         closed_on = closed_on or today()
         if closed_on < case.opened_on:
-            raise CaseError(_("A case cannot be closed before it was opened."))
+            raise UserError(_("A case cannot be closed before it was opened."))
         if closed_on > today():
-            raise CaseError(_("This date cannot be in the future."))
+            raise UserError(_("This date cannot be in the future."))
         case.closed_on = closed_on
         case.closure_reason = comment
     elif source == CaseStatus.CLOSED:
@@ -279,7 +271,7 @@ def change_status(case: Case, action: str, user: User, comment: str | None = Non
         db.session.flush()
     except StaleDataError:
         # Another change of this case committed first; its status may no longer allow this.
-        raise _stale_case() from None
+        raise StaleEdit() from None
     audit.record("case.status", object_type="case", object_id=case.id, unit_id=case.unit_id,
                  summary=f"code={case.code};action={action};from={source.value};"
                          f"to={t.target.value}", user=user)

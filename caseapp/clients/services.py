@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp import access
@@ -24,6 +23,7 @@ from caseapp.clock import today
 from caseapp.codes import next_code
 from caseapp.crypto import name_index, phone_index
 from caseapp.db import db
+from caseapp.transaction import StaleEdit
 from caseapp.units.models import Unit
 
 # The identifying fields: shown only after an audited reveal.
@@ -35,10 +35,6 @@ EDITABLE_FIELDS = (
     "ethnicity", "ethnicity_other", "needs_interpreter", "interpreter_language", "disability",
     "marital_status",
 )
-
-
-class StaleEdit(Exception):
-    """The record changed since the form was loaded; nothing was saved."""
 
 
 @dataclass
@@ -150,10 +146,8 @@ def register_client(data: ClientData, user: User, unit: Unit | None = None) -> C
 
 def update_client(client: Client, data: ClientData, version: int | None, user: User) -> list[str]:
     """Save an edit made from ``version``; refuse it if the client changed since."""
-    stale = StaleEdit(_("Someone else changed this client while you were editing. "
-                        "Nothing was saved; review the current data and try again."))
     if version != client.version:
-        raise stale
+        raise StaleEdit()
     changed = _apply(client, data)
     if not changed:
         return []
@@ -163,7 +157,7 @@ def update_client(client: Client, data: ClientData, version: int | None, user: U
         db.session.flush()
     except StaleDataError:
         # The database's versioned UPDATE caught a save that raced this one.
-        raise stale from None
+        raise StaleEdit() from None
     audit.record("client.update", object_type="client", object_id=client.id,
                  unit_id=client.unit_id,
                  summary=f"code={client.code};fields={','.join(changed)}", user=user)

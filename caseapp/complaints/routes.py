@@ -3,17 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from caseapp.access import can_see_cases, get_or_404, scope_condition
+from caseapp.access import get_or_404, scope_condition
 from caseapp.attachments import services as attachments
 from caseapp.attachments.forms import UploadForm
-from caseapp.audit import services as audit
 from caseapp.cases.models import Case
 from caseapp.complaints import services
 from caseapp.complaints.forms import ComplaintFilterForm, ComplaintForm, StatusForm
@@ -23,31 +21,21 @@ from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
 from caseapp.overdue import complaint_is_overdue, complaint_overdue
 from caseapp.paging import page_arg
-from caseapp.records.common import STALE_MESSAGE, StaleVersion, opts
+from caseapp.policy import requires
+from caseapp.records.common import opts
+from caseapp.transaction import transaction
 from caseapp.units.models import Unit
 
 bp = Blueprint("complaints", __name__)
 
 PAGE_SIZE = 50
-ERRORS: dict[str, Any] = {
-    "future": _l("This date cannot be in the future."),
-    "no such case": _l("No case with this code in your units."),
-    "transition": _l("This status cannot follow the current one."),
-    "forward target": _l("Record the agency it is forwarded to (handling) first."),
-}
 
 
 def _values(form: ComplaintForm) -> dict[str, Any]:
     return {k: getattr(form, k).data for k in services.FIELDS}
 
 
-def _require_case_role() -> None:
-    if not can_see_cases():
-        abort(404)
-
-
 def _list(overdue_only: bool) -> str:
-    _require_case_role()
     filters = ComplaintFilterForm(request.args)
     filters.validate()
     q = sa.select(Complaint, Case.code.label("case_code")).outerjoin(
@@ -73,45 +61,46 @@ def _list(overdue_only: bool) -> str:
 
 
 @bp.route("/")
+@requires("complaint.list")
 def index() -> str:
     return _list(False)
 
 
 @bp.route("/overdue")
+@requires("complaint.list")
 def overdue() -> str:
     return _list(True)
 
 
-def _form_error(form: Any, exc: services.ComplaintError) -> None:
-    getattr(form, exc.field).errors = [ERRORS[exc.reason]]
+def _load(complaint_id: int) -> Complaint:
+    return get_or_404(Complaint, complaint_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires("complaint.create")
 def new() -> tuple[str, int] | Response:
-    _require_case_role()
     form = ComplaintForm()
+    http_status = 200
     if form.validate_on_submit():
         unit = db.session.get_one(Unit, current_user.unit_id)
-        try:
+        with transaction(form) as tx:
             c = services.create_complaint(unit, _values(form), current_user, form.case_code.data)
-        except services.ComplaintError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
-            db.session.commit()
+        if tx.ok:
             flash(_("The complaint was recorded as %(code)s.", code=c.code), "success")
             return redirect(url_for("complaints.view", complaint_id=c.id))
-    return render_template("complaints/form.html", form=form, complaint=None), (
-        400 if form.errors else 200)
+        http_status = tx.status
+    elif form.errors:
+        http_status = 400
+    return render_template("complaints/form.html", form=form, complaint=None), http_status
 
 
 @bp.route("/<int:complaint_id>")
+@requires("complaint.view", load=_load)
 def view(complaint_id: int) -> str:
-    c = get_or_404(Complaint, complaint_id)
+    c = _load(complaint_id)
     case = db.session.get(Case, c.case_id) if c.case_id else None
-    audit.record("complaint.view", object_type="complaint", object_id=c.id, unit_id=c.unit_id,
-                 summary=c.code)
-    db.session.commit()
+    with transaction():
+        services.record_view(c)
     status_form = StatusForm(data={"version": c.version})
     status_form.status.choices = opts((s.value, label(s)) for s in services.TRANSITIONS[c.status])
     return render_template(
@@ -121,47 +110,38 @@ def view(complaint_id: int) -> str:
 
 
 @bp.route("/<int:complaint_id>/edit", methods=["GET", "POST"])
+@requires("complaint.edit", load=_load)
 def edit(complaint_id: int) -> tuple[str, int] | Response:
-    c = get_or_404(Complaint, complaint_id)
+    c = _load(complaint_id)
     if request.method != "POST":
         code = db.session.scalar(sa.select(Case.code).where(Case.id == c.case_id)) \
             if c.case_id else None
         form = ComplaintForm(obj=c, data={"case_code": code or ""})
         return render_template("complaints/form.html", form=form, complaint=c), 200
     form = ComplaintForm()
+    http_status = 400
     if form.validate():
-        try:
+        with transaction(form) as tx:
             services.update_complaint(c, _values(form), current_user, form.case_code.data,
                                       form.version.data)
-            db.session.commit()
-        except services.ComplaintError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        except (StaleVersion, StaleDataError):
-            db.session.rollback()
-            flash(str(STALE_MESSAGE), "error")
-            return render_template("complaints/form.html", form=form, complaint=c), 409
-        else:
+        if tx.ok:
             flash(_("The complaint was saved."), "success")
             return redirect(url_for("complaints.view", complaint_id=c.id))
-    return render_template("complaints/form.html", form=form, complaint=c), 400
+        http_status = tx.status
+    return render_template("complaints/form.html", form=form, complaint=c), http_status
 
 
 @bp.route("/<int:complaint_id>/status", methods=["POST"])
+@requires("complaint.change_status", load=_load)
 def status(complaint_id: int) -> Response:
-    c = get_or_404(Complaint, complaint_id)
+    c = _load(complaint_id)
     form = StatusForm()
     if form.validate():
-        try:
+        # The page is shown again by a redirect: a refusal is flashed, not put on the form.
+        with transaction() as tx:
             services.change_status(c, form.status.data, form.version.data)
-            db.session.commit()
+        if tx.ok:
             flash(_("The status was changed."), "success")
-        except services.ComplaintError as exc:
-            db.session.rollback()
-            flash(str(ERRORS[exc.reason]), "error")
-        except (StaleVersion, StaleDataError):
-            db.session.rollback()
-            flash(str(STALE_MESSAGE), "error")
     else:
         flash(_("Choose a status."), "error")
     return redirect(url_for("complaints.view", complaint_id=complaint_id))

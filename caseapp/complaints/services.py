@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from caseapp.access import in_scope
 from caseapp.audit import services as audit
@@ -18,6 +19,7 @@ from caseapp.db import db
 from caseapp.overdue import complaint_overdue
 from caseapp.records.common import apply_changes, check_version
 from caseapp.settings.services import get_setting
+from caseapp.transaction import UserError
 from caseapp.units.models import Unit
 
 FIELDS = ("received_on", "sender_relation", "subject", "summary", "handling", "forwarded_to")
@@ -31,15 +33,6 @@ TRANSITIONS: dict[ComplaintStatus, tuple[ComplaintStatus, ...]] = {
     ComplaintStatus.ANSWERED: (ComplaintStatus.CLOSED,),
     ComplaintStatus.CLOSED: (),
 }
-
-
-class ComplaintError(ValueError):
-    """A change refused; ``field`` names the form field at fault."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
 
 
 def deadline_for(received_on: Any) -> Any:
@@ -69,7 +62,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if out["handling"] != ComplaintHandling.FORWARDED:
         out["forwarded_to"] = None
     if out["received_on"] and out["received_on"] > today():
-        raise ComplaintError("received_on", "future")
+        raise UserError(_("This date cannot be in the future."), "received_on")
     return out
 
 
@@ -79,7 +72,7 @@ def _link(complaint: Complaint, case_code: str | None, user: User | None) -> boo
     if code:
         case = find_case(code, user)
         if case is None:
-            raise ComplaintError("case_code", "no such case")
+            raise UserError(_("No case with this code in your units."), "case_code")
         case_id = case.id
     if complaint.case_id != case_id:
         complaint.case_id = case_id
@@ -132,13 +125,19 @@ def update_complaint(c: Complaint, values: dict[str, Any], user: User | None,
 def change_status(c: Complaint, status: ComplaintStatus, version: str | int | None) -> None:
     check_version(c, version)
     if status not in TRANSITIONS[c.status]:
-        raise ComplaintError("status", "transition")
+        raise UserError(_("This status cannot follow the current one."), "status")
     if status == ComplaintStatus.FORWARDED and not (
             c.handling == ComplaintHandling.FORWARDED and c.forwarded_to):
-        raise ComplaintError("status", "forward target")
+        raise UserError(_("Record the agency it is forwarded to (handling) first."), "status")
     old = c.status
     c.status = status
     c.closed_on = today() if status == ComplaintStatus.CLOSED else None
     c.updated_at = now()
     db.session.flush()
     _audit("complaint.status", c, ["status"], f"{old.value} -> {status.value}")
+
+
+def record_view(c: Complaint) -> None:
+    """Audit that the complaint's page, with its confidential summary, was shown."""
+    audit.record("complaint.view", object_type="complaint", object_id=c.id, unit_id=c.unit_id,
+                 summary=c.code)

@@ -5,7 +5,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -19,21 +18,12 @@ from caseapp.consents import services
 from caseapp.consents.forms import FIELD_LABELS, ConsentForm, WithdrawForm
 from caseapp.consents.models import Consent, ConsentPurpose
 from caseapp.db import db
+from caseapp.policy import requires
 from caseapp.records.common import case_page_url
 from caseapp.referrals.models import Provider
+from caseapp.transaction import transaction
 
 bp = Blueprint("consents", __name__)
-
-ERRORS: dict[str, Any] = {
-    "given_by": _l("The client is under 16: consent must be given by a guardian."),
-    "guardian_name": _l("Enter the guardian's name."),
-    "given_on": _l("This date cannot be in the future."),
-}
-WITHDRAW_ERRORS: dict[str, Any] = {
-    "already withdrawn": _l("This consent was already withdrawn."),
-    "future date": _l("This date cannot be in the future."),
-    "before given": _l("A consent cannot be withdrawn before it was given."),
-}
 
 
 def _providers() -> list[tuple[int, str]]:
@@ -43,6 +33,7 @@ def _providers() -> list[tuple[int, str]]:
 
 
 @bp.route("/new/<int:case_id>", methods=["GET", "POST"])
+@requires("consent.create", load=lambda case_id: get_or_404(Case, case_id))
 def new(case_id: int) -> tuple[str, int] | Response:
     case = get_or_404(Case, case_id)
     client = db.session.get_one(Client, case.client_id)
@@ -51,26 +42,26 @@ def new(case_id: int) -> tuple[str, int] | Response:
     on = services.today()
     child = may_be_under(client, on, CHILD_AGE)
     child_certain = is_surely_under(client, on, CHILD_AGE)
+    status = 200
     if form.validate_on_submit():
-        try:
+        with transaction(form) as tx:
             services.record_consent(
                 client, purpose=form.purpose.data, given_by=form.given_by.data,
                 given_on=form.given_on.data, user=current_user,
                 guardian_name=form.guardian_name.data, provider_id=form.provider_id.data,
                 shared_fields=form.shared_fields.data or [], unit_id=case.unit_id)
-        except services.ConsentError as exc:
-            db.session.rollback()
-            getattr(form, exc.field).errors = [ERRORS[exc.field]]
-        else:
-            db.session.commit()
+        if tx.ok:
             flash(_("The consent was recorded."), "success")
             return redirect(case_page_url(case, "consents"))
+        status = tx.status
+    elif form.errors:
+        status = 400
     return render_template("consents/form.html", form=form, case=case, child=child,
-                           child_certain=child_certain), (
-        400 if form.errors else 200)
+                           child_certain=child_certain), status
 
 
 @bp.route("/<int:consent_id>/withdraw", methods=["GET", "POST"])
+@requires("consent.withdraw", load=lambda consent_id: get_or_404(Consent, consent_id))
 def withdraw(consent_id: int) -> tuple[str, int] | Response:
     consent = get_or_404(Consent, consent_id)
     case_id = request.args.get("case", type=int)
@@ -80,21 +71,21 @@ def withdraw(consent_id: int) -> tuple[str, int] | Response:
         case = db.session.scalar(sa.select(Case).where(
             Case.id == case_id, Case.client_id == consent.client_id, scope_condition(Case)))
     form = WithdrawForm()
+    status = 200
     if request.method != "POST":
         form.withdrawn_on.data = services.today()
     elif form.validate():
-        try:
+        with transaction(form) as tx:
             services.withdraw_consent(consent, form.withdrawn_on.data, current_user,
                                       unit_id=case.unit_id if case else None)
-        except services.ConsentError as exc:
-            db.session.rollback()
-            form.withdrawn_on.errors = [WITHDRAW_ERRORS[str(exc)]]
-        else:
-            db.session.commit()
+        if tx.ok:
             flash(_("The consent was withdrawn."), "success")
             return redirect(case_page_url(case, "consents") if case else "/")
+        status = tx.status
+    else:
+        status = 400
     return render_template("consents/withdraw.html", form=form, consent=consent, case=case,
-                           field_labels=FIELD_LABELS), 400 if form.errors else 200
+                           field_labels=FIELD_LABELS), status
 
 
 def load_section(case: Case) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from caseapp.audit import services as audit
 from caseapp.auth.models import User
@@ -18,14 +19,7 @@ from caseapp.clients.models import Client
 from caseapp.clock import now, today
 from caseapp.consents.models import SHAREABLE_FIELDS, Consent, ConsentGiver, ConsentPurpose
 from caseapp.db import db
-
-
-class ConsentError(ValueError):
-    """The consent cannot be recorded as given; ``field`` names the form field at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+from caseapp.transaction import UserError
 
 
 def record_consent(
@@ -40,14 +34,15 @@ def record_consent(
     shared_fields: Sequence[str] = (),
     unit_id: int | None = None,
 ) -> Consent:
-    """Stage a consent and its audit entry. Raises ConsentError when it cannot stand."""
+    """Stage a consent and its audit entry. Raises UserError when it cannot stand."""
     guardian_name = (guardian_name or "").strip() or None
     if given_on > today():
-        raise ConsentError("given_on", "future date")
+        raise UserError(_("This date cannot be in the future."), "given_on")
     if may_be_under(client, given_on, CHILD_AGE) and given_by != ConsentGiver.GUARDIAN:
-        raise ConsentError("given_by", "child needs a guardian")
+        raise UserError(_("The client is under 16: consent must be given by a guardian."),
+                        "given_by")
     if given_by == ConsentGiver.GUARDIAN and not guardian_name:
-        raise ConsentError("guardian_name", "guardian name missing")
+        raise UserError(_("Enter the guardian's name."), "guardian_name")
     if given_by == ConsentGiver.CLIENT:
         guardian_name = None
     fields = [f for f in SHAREABLE_FIELDS if f in set(shared_fields)]
@@ -68,13 +63,13 @@ def record_consent(
 
 def withdraw_consent(consent: Consent, withdrawn_on: date, user: User | None,
                      unit_id: int | None = None) -> None:
-    """Mark a consent withdrawn (kept for the record). Caller commits."""
+    """Mark a consent withdrawn (kept for the record). Raises UserError when it cannot be."""
     if consent.withdrawn_on is not None:
-        raise ConsentError("withdrawn_on", "already withdrawn")
+        raise UserError(_("This consent was already withdrawn."), "withdrawn_on")
     if withdrawn_on > today():
-        raise ConsentError("withdrawn_on", "future date")
+        raise UserError(_("This date cannot be in the future."), "withdrawn_on")
     if withdrawn_on < consent.given_on:
-        raise ConsentError("withdrawn_on", "before given")
+        raise UserError(_("A consent cannot be withdrawn before it was given."), "withdrawn_on")
     client = db.session.get_one(Client, consent.client_id)
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_by_id = getattr(user, "id", None)

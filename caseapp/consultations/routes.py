@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from caseapp.access import CASE_ROLES, can_see_cases, case_unit_ids, get_or_404
+from caseapp.access import CASE_ROLES, case_unit_ids, get_or_404
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case
 from caseapp.cases.sections import CaseSection, register_section
@@ -22,13 +21,9 @@ from caseapp.db import db
 from caseapp.nav import NavItem, add_nav
 from caseapp.overdue import week_end
 from caseapp.paging import page_arg, paginate
-from caseapp.records.common import (
-    STALE_MESSAGE,
-    StaleVersion,
-    audit_view,
-    case_page_url,
-    opts,
-)
+from caseapp.policy import requires
+from caseapp.records.common import audit_view, case_page_url, opts
+from caseapp.transaction import transaction
 
 bp = Blueprint("consultations", __name__)
 
@@ -66,6 +61,7 @@ def _render(form: ConsultationForm, case: Case, consultation: Consultation | Non
 
 
 @bp.route("/new/<int:case_id>", methods=["GET", "POST"])
+@requires("consultation.create", load=lambda case_id: get_or_404(Case, case_id))
 def new(case_id: int) -> tuple[str, int] | Response:
     case = get_or_404(Case, case_id)
     if request.method != "POST":
@@ -73,34 +69,35 @@ def new(case_id: int) -> tuple[str, int] | Response:
                                  "held_at": now().replace(second=0, microsecond=0)})
         return _render(form, case, None, 200)
     form = _form(case)
-    if form.validate():
+    if not form.validate():
+        return _render(form, case, None, 400)
+    with transaction(form) as tx:
         services.save_consultation(case, _values(form))
-        db.session.commit()
+    if tx.ok:
         flash(_("The consultation was saved."), "success")
         return redirect(case_page_url(case, "consultations"))
-    return _render(form, case, None, 400)
+    return _render(form, case, None, tx.status)
 
 
 @bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@requires("consultation.edit",
+          load=lambda consultation_id: get_or_404(Consultation, consultation_id))
 def edit(consultation_id: int) -> tuple[str, int] | Response:
     consultation = get_or_404(Consultation, consultation_id)
     case = db.session.get_one(Case, consultation.case_id)
     if request.method != "POST":
-        audit_view("consultation", consultation.id, case)
-        db.session.commit()
+        with transaction():
+            audit_view("consultation", consultation.id, case)
         return _render(_form(case, consultation, obj=consultation), case, consultation, 200)
     form = _form(case, consultation)
     if not form.validate():
         return _render(form, case, consultation, 400)
-    try:
+    with transaction(form) as tx:
         services.save_consultation(case, _values(form), consultation, form.version.data)
-        db.session.commit()
-    except (StaleVersion, StaleDataError):
-        db.session.rollback()
-        flash(str(STALE_MESSAGE), "error")
-        return _render(form, case, consultation, 409)
-    flash(_("The consultation was saved."), "success")
-    return redirect(case_page_url(case, "consultations"))
+    if tx.ok:
+        flash(_("The consultation was saved."), "success")
+        return redirect(case_page_url(case, "consultations"))
+    return _render(form, case, consultation, tx.status)
 
 
 def _mine_default() -> bool:
@@ -108,9 +105,8 @@ def _mine_default() -> bool:
 
 
 @bp.route("/followups")
+@requires("consultation.list")
 def followups() -> str:
-    if not can_see_cases():
-        abort(404)
     mine = request.args.get("mine", "1" if _mine_default() else "0") == "1"
     rows = paginate(services.followups_query(counselor_id=current_user.id if mine else None),
                     page_arg(), list)

@@ -5,7 +5,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404
@@ -15,7 +14,9 @@ from caseapp.db import db
 from caseapp.incidents import services
 from caseapp.incidents.forms import IncidentForm, act_group
 from caseapp.incidents.models import Incident
-from caseapp.records.common import STALE_MESSAGE, StaleVersion, audit_view, case_page_url
+from caseapp.policy import requires
+from caseapp.records.common import audit_view, case_page_url
+from caseapp.transaction import transaction
 
 bp = Blueprint("incidents", __name__)
 
@@ -47,40 +48,41 @@ def _render(form: IncidentForm, case: Case, incident: Incident | None, status: i
 
 
 @bp.route("/new/<int:case_id>", methods=["GET", "POST"])
+@requires("incident.create", load=lambda case_id: get_or_404(Case, case_id))
 def new(case_id: int) -> tuple[str, int] | Response:
     case = get_or_404(Case, case_id)
     form = IncidentForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return _render(form, case, None, 400 if form.errors else 200)
+    with transaction(form) as tx:
         services.save_incident(case, _values(form), form.acts.data or [],
                                form.perpetrator_rows())
-        db.session.commit()
+    if tx.ok:
         flash(_("The incident was saved."), "success")
         return redirect(case_page_url(case, "incidents"))
-    return _render(form, case, None, 400 if form.errors else 200)
+    return _render(form, case, None, tx.status)
 
 
 @bp.route("/<int:incident_id>/edit", methods=["GET", "POST"])
+@requires("incident.edit", load=lambda incident_id: get_or_404(Incident, incident_id))
 def edit(incident_id: int) -> tuple[str, int] | Response:
     incident = get_or_404(Incident, incident_id)
     case = db.session.get_one(Case, incident.case_id)
     if request.method != "POST":
-        audit_view("incident", incident.id, case)
-        db.session.commit()
+        with transaction():
+            audit_view("incident", incident.id, case)
         return _render(IncidentForm(data=_initial(incident)), case, incident)
     form = IncidentForm()
     if not form.validate():
         return _render(form, case, incident, 400)
-    try:
+    with transaction(form) as tx:
         services.save_incident(case, _values(form), form.acts.data or [],
                                form.perpetrator_rows(), incident=incident,
                                version=form.version.data)
-        db.session.commit()
-    except (StaleVersion, StaleDataError):
-        db.session.rollback()
-        flash(str(STALE_MESSAGE), "error")
-        return _render(form, case, incident, 409)
-    flash(_("The incident was saved."), "success")
-    return redirect(case_page_url(case, "incidents"))
+    if tx.ok:
+        flash(_("The incident was saved."), "success")
+        return redirect(case_page_url(case, "incidents"))
+    return _render(form, case, incident, tx.status)
 
 
 def load_section(case: Case) -> dict[str, Any]:

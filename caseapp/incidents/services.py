@@ -28,7 +28,8 @@ def save_incident(
     incident: Incident | None = None,
     version: str | int | None = None,
 ) -> Incident:
-    """Create (``incident`` None) or update an incident and audit it. The caller commits.
+    """Create (``incident`` None) or update an incident and audit it; StaleEdit if the
+    incident changed since ``version``.
 
     ``values`` holds occurred_on, place_type, gbv_type, narrative and the trafficking
     fields; those are kept only for trafficking cases.

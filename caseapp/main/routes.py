@@ -3,10 +3,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from caseapp.policy import requires
+
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@requires("home.view")
 def index() -> str:
     return render_template("main/index.html")
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.db import db
 from caseapp.measures.models import ProtectionMeasure
 from caseapp.records.common import apply_changes, audit_case_record
+from caseapp.transaction import UserError
 
 FIELDS = ("kind", "issuer", "starts_on", "ends_on", "note")
 
@@ -18,7 +21,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for k in ("issuer", "note"):
         out[k] = (out[k] or "").strip() or None
     if out["starts_on"] and out["ends_on"] and out["ends_on"] < out["starts_on"]:
-        raise ValueError("a measure cannot end before it starts")
+        raise UserError(_("This date cannot be before the start date."), "ends_on")
     return out
 
 

@@ -6,32 +6,23 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
 
 from caseapp.audit import services as audit
 from caseapp.cases.models import Case
 from caseapp.forms_common import enum_coerce, required
 from caseapp.labels import choices as label_choices
-
-STALE_MESSAGE = _l(
-    "Someone else saved this record while you were editing it. Your changes were not saved; "
-    "check the current values and save again."
-)
-
-
-class StaleVersion(Exception):
-    """The record changed since the form was opened."""
+from caseapp.transaction import StaleEdit
 
 
 def check_version(obj: Any, submitted: str | int | None) -> None:
-    """Refuse a save made from a form opened on an older version of ``obj``."""
+    """Refuse (``StaleEdit``) a save made from a form opened on an older version of ``obj``."""
     try:
         seen = int(submitted) if submitted not in (None, "") else None
     except (TypeError, ValueError):
         seen = None
     if seen is None or seen != obj.version:
-        raise StaleVersion
+        raise StaleEdit()
 
 
 def apply_changes(obj: Any, values: dict[str, Any]) -> list[str]:

@@ -146,7 +146,7 @@ def test_stale_case_edit_is_refused(org: Org, make, login_as) -> None:
                        data=case_form(org, version=str(version), summary="Bản thứ hai"))
     assert resp.status_code == 409
     html = resp.get_data(as_text=True)
-    assert "Someone else changed this case" in html and "Bản thứ hai" in html
+    assert "Someone else changed this record" in html and "Bản thứ hai" in html
     db.session.expire_all()
     assert case.summary == "Bản thứ nhất"
     assert len(audits("case.update")) == 1

@@ -19,7 +19,7 @@ from tests.cases.test_cases import case_form
 from tests.concurrency import WAIT_SECONDS, run_at_once
 from tests.orgtree import Org, a_case
 
-CONFLICT = "Someone else changed this case while you were editing."
+CONFLICT = "Someone else changed this record while you were editing."
 
 
 @pytest.fixture
