@@ -14,8 +14,9 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, SelectMultipleField, StringField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from caseapp.clock import today
 
@@ -35,20 +36,33 @@ class CatalogTranslations:
 CATALOG = CatalogTranslations()
 
 
+class AppMeta(DefaultMeta):
+    """What every form and subform shares: the catalog's messages, hidden inputs without ids."""
+
+    def get_translations(self, form: Any) -> CatalogTranslations:
+        return CATALOG
+
+    def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+        # A page often holds several forms, each with its CSRF token or version field; with
+        # WTForms' ids ("csrf_token", "version") such a page would repeat an id. No label or
+        # script refers to a hidden input, so it needs none.
+        if isinstance(field.widget, HiddenInput):
+            render_kw.setdefault("id", False)
+        return super().render_field(field, render_kw)
+
+
 class AppForm(FlaskForm):
     """The base of every form: CSRF from Flask-WTF, built-in messages in the user's language."""
 
-    class Meta:
-        def get_translations(self, form: Any) -> CatalogTranslations:
-            return CATALOG
+    class Meta(AppMeta):
+        pass
 
 
 class AppSubform(Form):
     """The base of a form nested in another (no CSRF token of its own)."""
 
-    class Meta:
-        def get_translations(self, form: Any) -> CatalogTranslations:
-            return CATALOG
+    class Meta(AppMeta):
+        pass
 
 
 def required() -> DataRequired:

@@ -175,3 +175,26 @@ def queries() -> Any:
 @pytest.fixture
 def instance_path(tmp_path: Path) -> Path:
     return tmp_path
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The browser crawl's figures (tests/browser/test_crawl.py), shown even when it passes:
+    its own output would stay captured, and under xdist with its worker."""
+    runs = sorted(
+        (value for reports in terminalreporter.stats.values() for report in reports
+         if getattr(report, "when", None) == "call"
+         for name, value in getattr(report, "user_properties", ()) if name == "crawl"),
+        key=lambda run: (run["role"], -run["width"]))
+    if not runs:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("browser crawl")
+    for run in runs:
+        write(f"{run['role']:<11} {run['width']:>4}px: {run['routes']} routes, "
+              f"{run['views']} pages checked, {run['downloads']} downloads not opened, "
+              f"{run['seconds']}s")
+    write(f"{sum(run['views'] for run in runs)} page views in all")
+    for run in runs:
+        if run["not_reached"] and run["width"] == max(r["width"] for r in runs):
+            write(f"{run['role']}: open to the role, but no page crawled links to "
+                  f"{', '.join(run['not_reached'])}")

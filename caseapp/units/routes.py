@@ -173,7 +173,7 @@ def rename(unit_id: int) -> str | Response:
     _admin_only()
     unit = _get_unit(unit_id)
     form = UnitRenameForm(obj=unit)
-    form.kind.choices = list(kind_labels().items())
+    form.kind.choices = [("", _("— choose —")), *kind_labels().items()]
     if form.validate_on_submit() and _apply(
             form, lambda: services.rename_unit(unit, form.name.data or "", form.kind.data or "")):
         flash(_("The unit was saved."), "success")
@@ -218,8 +218,10 @@ def merge(unit_id: int) -> str | Response:
     _admin_only()
     unit = _get_unit(unit_id)
     form = UnitMergeForm()
-    form.successor.choices = _unit_choices(exclude_below=unit, top_level=False)
-    form.successor.choices.insert(0, (None, _("— choose —")))
+    # The placeholder's value is empty (None would be sent as "None"): HTML requires it of
+    # the first option of a required select, and the required check refuses it.
+    form.successor.choices = [("", _("— choose —")),
+                              *_unit_choices(exclude_below=unit, top_level=False)]
     if form.validate_on_submit():
         successor = _active_unit_or_error(form, "successor", form.successor.data)
         if successor is not None and not form.successor.errors:

@@ -1,4 +1,4 @@
-"""Accessibility and HTML checks on every page a browser journey visits.
+"""Accessibility and HTML checks on every page a browser test shows (journeys, the crawl).
 
 axe-core runs in the page as the user sees it (after the app's scripts). The HTML the server
 sent is kept and validated by the Nu HTML Checker once per test session: one JVM start for
@@ -66,14 +66,15 @@ def _format_violations(violations: list[dict[str, Any]]) -> str:
 
 @dataclass
 class PageChecks:
-    """Called once on each page a journey shows: ``checks(page, "case page")``."""
+    """Called once on each page a test shows: ``checks(page, "case page")``."""
 
     out_dir: Path
     axe_source: str
     pages: dict[str, str] = field(default_factory=dict)
     checked: int = 0
 
-    def __call__(self, page: Any, step: str) -> None:
+    def __call__(self, page: Any, step: str, *, any_impact: bool = False) -> None:
+        """``any_impact``: fail on an axe violation of any impact, not only serious ones."""
         page.wait_for_load_state("load")
         html = self._document_html(page)
         size = page.viewport_size or {"width": 0}
@@ -82,7 +83,7 @@ class PageChecks:
         if SCREENSHOTS:
             page.screenshot(path=str(Path(SCREENSHOTS) / name.replace(".html", ".png")),
                             full_page=True)
-        self._axe(page, step)
+        self._axe(page, step, None if any_impact else BLOCKING_IMPACTS)
         self._no_sideways_page_scroll(page, step)
         self.checked += 1
 
@@ -114,7 +115,7 @@ class PageChecks:
         text: str = response.text()
         return text
 
-    def _axe(self, page: Any, step: str) -> None:
+    def _axe(self, page: Any, step: str, impacts: tuple[str, ...] | None) -> None:
         # page.evaluate runs through the DevTools protocol, which the page's CSP does not
         # govern, so axe is injected without loosening the CSP the app sends.
         if not page.evaluate("typeof window.axe === 'object'"):
@@ -126,9 +127,10 @@ class PageChecks:
                         nodes: v.nodes.map(n => ({target: n.target,
                                                   failureSummary: n.failureSummary}))})))"""
         )
-        blocking = [v for v in result if v["impact"] in BLOCKING_IMPACTS]
+        blocking = [v for v in result if impacts is None or v["impact"] in impacts]
         if blocking:
-            pytest.fail(f"axe found serious or critical violations on {step} "
+            which = "violations" if impacts is None else " or ".join(impacts) + " violations"
+            pytest.fail(f"axe found {which} on {step} "
                         f"({page.url}):\n{_format_violations(blocking)}")
 
     def validate_html(self) -> list[str]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -238,6 +239,18 @@ def test_timeline_includes_section_entries(org: Org, make, login_as) -> None:
         assert "Probe entry" in html and "05/03/2026 09:00" in html
     finally:
         SECTIONS.pop("test_probe")
+
+
+def test_timeline_times_are_machine_readable_to_the_second(org: Org, make, app,
+                                                          login_as) -> None:
+    # The clock's microseconds reach the event; HTML allows three digits of a second at most.
+    app.config["CLOCK_NOW"] = datetime(2026, 6, 15, 3, 4, 5, 916777, tzinfo=UTC)
+    case = a_case(make, org.a)
+    counselor = login_as(org.counselor_a)
+    assert counselor.post(f"/cases/{case.id}/status/start").status_code == 302
+    html = counselor.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', html) == [
+        ("2026-06-15T03:04:05Z", "15/06/2026 10:04")]
 
 
 @pytest.fixture

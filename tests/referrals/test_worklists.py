@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -118,6 +119,16 @@ def test_high_risk_cases_without_service(world: Any, make: Any) -> None:
     assert {c.id for c in services.high_risk_without_service(sup)} == expected
     assert services.count_high_risk(sup) == 4
     assert services.high_risk_without_service(world.counselor).items == []
+
+
+def test_an_empty_list_spans_exactly_its_table_columns(world: Any, login_as: Any) -> None:
+    # A row wider than the header makes a column no cell begins in: invalid HTML.
+    html = login_as(world.counselor).get("/referrals/").get_data(as_text=True)
+    tables = re.findall(r"<table>.*?</table>", html, re.S)
+    assert len(tables) == 4  # overdue, no response, due this week, all: every one empty
+    for table in tables:
+        spans = [int(n) for n in re.findall(r'<td colspan="(\d+)"', table)]
+        assert spans == [table.count('<th scope="col">')]
 
 
 def test_worklists_come_a_page_at_a_time(world: Any, make: Any, login_as: Any) -> None:

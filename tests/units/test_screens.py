@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -234,6 +235,30 @@ def test_every_form_refuses_invalid_input_with_a_field_error_and_no_change(admin
         assert resp.status_code == 200, (url, data)
         assert 'class="error"' in resp.get_data(as_text=True), (url, data)
         assert snapshot() == before, (url, data)
+
+
+def test_required_selects_start_with_an_empty_placeholder(admin, tree) -> None:
+    # HTML: the first option of a required select must have an empty value.
+    a = tree["A"]
+    required = []
+    for url in ("/units/new", f"/units/{a.id}/rename", f"/units/{a.id}/move",
+                f"/units/{a.id}/merge"):
+        html = admin.get(url).get_data(as_text=True)
+        for attrs, first in re.findall(r"<select([^>]*)>\s*<option([^>]*)>", html):
+            if re.search(r"\brequired\b", attrs):
+                required.append(url)
+                assert 'value=""' in first, (url, first)
+    assert len(required) == 3  # the kind of a new or renamed unit, a merge's successor
+
+
+def test_the_placeholder_is_refused_with_a_message(admin, tree) -> None:
+    a = tree["A"]
+    before = snapshot()
+    for url, data in ((f"/units/{a.id}/rename", {"name": "Xã Ba", "kind": ""}),
+                      (f"/units/{a.id}/merge", {"successor": "", "on": "15/06/2026"})):
+        resp = admin.post(url, data=data)
+        assert "Trường này là bắt buộc." in resp.get_data(as_text=True), url
+    assert snapshot() == before
 
 
 def test_closed_unit_cannot_be_retired_or_merged_again(admin, tree) -> None:
