@@ -10,14 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404, scope_condition
-from caseapp.auth.models import User
 from caseapp.cases.models import Case
-from caseapp.cases.sections import CaseSection, register_section
 from caseapp.clients.age import CHILD_AGE, is_surely_under, may_be_under
 from caseapp.clients.models import Client
 from caseapp.consents import services
 from caseapp.consents.forms import FIELD_LABELS, ConsentForm, WithdrawForm
-from caseapp.consents.models import Consent, ConsentPurpose
+from caseapp.consents.models import Consent
 from caseapp.db import db
 from caseapp.records.common import case_page_url
 from caseapp.referrals.models import Provider
@@ -95,18 +93,3 @@ def withdraw(consent_id: int) -> tuple[str, int] | Response:
             return redirect(case_page_url(case, "consents") if case else "/")
     return render_template("consents/withdraw.html", form=form, consent=consent, case=case,
                            field_labels=FIELD_LABELS), 400 if form.errors else 200
-
-
-def load_section(case: Case) -> dict[str, Any]:
-    rows = db.session.execute(
-        sa.select(Consent, Provider.name, User.full_name)
-        .outerjoin(Provider, Provider.id == Consent.provider_id)
-        .outerjoin(User, User.id == Consent.recorded_by_id)
-        .where(Consent.client_id == case.client_id)
-        .order_by(Consent.purpose, Consent.given_on.desc(), Consent.id.desc())
-    ).all()
-    return {"consents": rows, "field_labels": FIELD_LABELS, "purposes": list(ConsentPurpose)}
-
-
-register_section(CaseSection(key="consents", order=10, template="consents/_case_section.html",
-                             loader=load_section))
