@@ -11,7 +11,6 @@ from caseapp.attachments import services
 from caseapp.attachments.forms import DeleteForm, UploadForm
 from caseapp.attachments.models import Attachment
 from caseapp.cases.models import Case
-from caseapp.cases.sections import CaseSection, register_section
 from caseapp.complaints.models import Complaint
 from caseapp.policy import requires
 from caseapp.records.common import case_page_url
@@ -88,11 +87,3 @@ def delete(attachment_id: int) -> Any:
     if case_id:
         return redirect(url_for("cases.view", case_id=case_id, _anchor="attachments"))
     return redirect(url_for("complaints.view", complaint_id=complaint_id))
-
-
-def load_section(case: Case) -> dict[str, Any]:
-    return {"attachments": services.for_case(case.id)}
-
-
-register_section(CaseSection(key="attachments", order=60,
-                             template="attachments/_case_section.html", loader=load_section))

@@ -28,7 +28,7 @@ from caseapp.cases.models import (
     RiskLevel,
     VictimStatus,
 )
-from caseapp.cases.sections import TimelineEntry, ordered_sections
+from caseapp.cases.sections import TimelineEntry, page_sections
 from caseapp.clients.age import age_on
 from caseapp.clients.models import Client
 from caseapp.clock import now, today
@@ -303,7 +303,7 @@ def load_case_page(case: Case, user: User) -> CasePage:
         .where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
     ).all()
     events = [(e, name or "") for e, name in rows]
-    sections = [(s, s.loader(case)) for s in ordered_sections()]
+    sections = [(s, s.loader(case)) for s in page_sections()]
     timeline = [
         TimelineEntry(e.at, _event_label(e), f"{name}: {e.comment}" if e.comment else name)
         for e, name in events

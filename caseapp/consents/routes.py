@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
@@ -9,14 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404, scope_condition
-from caseapp.auth.models import User
 from caseapp.cases.models import Case
-from caseapp.cases.sections import CaseSection, register_section
 from caseapp.clients.age import CHILD_AGE, is_surely_under, may_be_under
 from caseapp.clients.models import Client
 from caseapp.consents import services
 from caseapp.consents.forms import FIELD_LABELS, ConsentForm, WithdrawForm
-from caseapp.consents.models import Consent, ConsentPurpose
+from caseapp.consents.models import Consent
 from caseapp.db import db
 from caseapp.policy import requires
 from caseapp.records.common import case_page_url
@@ -87,17 +83,3 @@ def withdraw(consent_id: int) -> tuple[str, int] | Response:
     return render_template("consents/withdraw.html", form=form, consent=consent, case=case,
                            field_labels=FIELD_LABELS), status
 
-
-def load_section(case: Case) -> dict[str, Any]:
-    rows = db.session.execute(
-        sa.select(Consent, Provider.name, User.full_name)
-        .outerjoin(Provider, Provider.id == Consent.provider_id)
-        .outerjoin(User, User.id == Consent.recorded_by_id)
-        .where(Consent.client_id == case.client_id)
-        .order_by(Consent.purpose, Consent.given_on.desc(), Consent.id.desc())
-    ).all()
-    return {"consents": rows, "field_labels": FIELD_LABELS, "purposes": list(ConsentPurpose)}
-
-
-register_section(CaseSection(key="consents", order=10, template="consents/_case_section.html",
-                             loader=load_section))

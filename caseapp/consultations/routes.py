@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from caseapp.access import CASE_ROLES, case_unit_ids, get_or_404
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case
-from caseapp.cases.sections import CaseSection, register_section
 from caseapp.clock import now, today
 from caseapp.consultations import services
 from caseapp.consultations.forms import ConsultationForm
@@ -119,17 +118,5 @@ def _badge() -> sa.Select[Any]:
         counselor_id=current_user.id if _mine_default() else None)
 
 
-def load_section(case: Case) -> dict[str, Any]:
-    rows = db.session.execute(
-        sa.select(Consultation, User.full_name)
-        .outerjoin(User, User.id == Consultation.counselor_id)
-        .where(Consultation.case_id == case.id)
-        .order_by(Consultation.held_at.desc(), Consultation.id.desc())
-    ).all()
-    return {"consultations": rows}
-
-
-register_section(CaseSection(key="consultations", order=40,
-                             template="consultations/_case_section.html", loader=load_section))
 add_nav(NavItem("consultations.followups", _l("Follow-ups due"), ("counselor", "supervisor"),
                 badge=_badge))

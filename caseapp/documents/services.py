@@ -53,8 +53,12 @@ def shared_renderer(template_dir: Path) -> PdfRenderer:
     Building one parses the stylesheet and loads the fonts; tests and workers create many
     apps in one process, and they all share this one.
     """
-    # The report tables are shared with the report screen (templates/reports/_tables.html).
-    renderer = PdfRenderer(template_dir, extra_template_dirs=[template_dir.parent / "reports"])
+    # The report tables are shared with the report screen (templates/reports/_tables.html);
+    # each case section's part of the summary lives with its area, named from the root of
+    # the templates (templates/<area>/_pdf_section.html).
+    renderer = PdfRenderer(
+        template_dir, extra_template_dirs=[template_dir.parent / "reports", template_dir.parent]
+    )
     renderer.env.add_extension("jinja2.ext.i18n")
     renderer.env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: get_translations().ugettext(s),

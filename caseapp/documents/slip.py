@@ -23,9 +23,10 @@ from caseapp.consents.services import active_consent
 from caseapp.db import db
 from caseapp.documents.models import DocumentKind
 from caseapp.documents.services import DocumentSpec
-from caseapp.documents.summary import SHAREABLE_LABELS, Fact
+from caseapp.documents.summary import SHAREABLE_LABELS
 from caseapp.i18n import format_date, localized
 from caseapp.labels import label
+from caseapp.records.section import Fact
 from caseapp.referrals.models import Provider, Referral, Urgency
 from caseapp.units.models import Unit
 

@@ -2,17 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404
 from caseapp.cases.models import Case, CaseCategory
-from caseapp.cases.sections import CaseSection, register_section
 from caseapp.db import db
 from caseapp.incidents import services
-from caseapp.incidents.forms import IncidentForm, act_group
+from caseapp.incidents.forms import IncidentForm
 from caseapp.incidents.models import Incident
 from caseapp.policy import requires
 from caseapp.records.common import audit_view, case_page_url
@@ -84,15 +82,3 @@ def edit(incident_id: int) -> tuple[str, int] | Response:
         return redirect(case_page_url(case, "incidents"))
     return _render(form, case, incident, tx.status)
 
-
-def load_section(case: Case) -> dict[str, Any]:
-    # Acts and perpetrators come by selectin loading: three queries whatever the count.
-    incidents = db.session.scalars(
-        sa.select(Incident).where(Incident.case_id == case.id)
-        .order_by(Incident.occurred_on.desc().nulls_last(), Incident.id.desc())
-    ).all()
-    return {"incidents": incidents, "act_group": act_group}
-
-
-register_section(CaseSection(key="incidents", order=20,
-                             template="incidents/_case_section.html", loader=load_section))

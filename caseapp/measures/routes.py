@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404
 from caseapp.cases.models import Case
-from caseapp.cases.sections import CaseSection, register_section
 from caseapp.db import db
 from caseapp.measures import services
 from caseapp.measures.forms import MeasureForm
@@ -65,14 +63,3 @@ def edit(measure_id: int) -> tuple[str, int] | Response:
         status = tx.status
     return render_template("measures/form.html", form=form, case=case, measure=measure), status
 
-
-def load_section(case: Case) -> dict[str, Any]:
-    measures = db.session.scalars(
-        sa.select(ProtectionMeasure).where(ProtectionMeasure.case_id == case.id)
-        .order_by(ProtectionMeasure.starts_on.desc().nulls_last(), ProtectionMeasure.id.desc())
-    ).all()
-    return {"measures": measures}
-
-
-register_section(CaseSection(key="measures", order=30, template="measures/_case_section.html",
-                             loader=load_section))

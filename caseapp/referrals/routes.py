@@ -39,11 +39,8 @@ from caseapp.referrals.forms import (
     select_choices,
 )
 from caseapp.referrals.models import Provider, ProviderKind, Referral, ReferralState, ServiceType
-from caseapp.referrals.sections import register_referral_section
 
 bp = Blueprint("referrals", __name__)
-
-register_referral_section()
 
 
 def _user() -> User:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template
 from flask_babel import gettext as _
@@ -10,9 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseapp.access import get_or_404
-from caseapp.auth.models import User
 from caseapp.cases.models import Case
-from caseapp.cases.sections import CaseSection, register_section
 from caseapp.clock import now
 from caseapp.db import db
 from caseapp.labels import label
@@ -22,7 +18,7 @@ from caseapp.records.common import case_page_url
 from caseapp.risk import services
 from caseapp.risk.forms import RiskForm
 from caseapp.risk.models import RiskAssessment
-from caseapp.risk.scoring import HIGH_THRESHOLD, ITEMS, ITEMS_BY_KEY, MEDIUM_THRESHOLD
+from caseapp.risk.scoring import HIGH_THRESHOLD, ITEMS, MEDIUM_THRESHOLD
 from caseapp.transaction import transaction
 from caseapp.units.models import Unit
 
@@ -66,17 +62,5 @@ def high() -> str:
     return render_template("risk/high.html", rows=rows, at=now())
 
 
-def load_section(case: Case) -> dict[str, Any]:
-    rows = db.session.execute(
-        sa.select(RiskAssessment, User.full_name)
-        .outerjoin(User, User.id == RiskAssessment.assessed_by_id)
-        .where(RiskAssessment.case_id == case.id)
-        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
-    ).all()
-    return {"assessments": rows, "risk_items": ITEMS_BY_KEY}
-
-
-register_section(CaseSection(key="risk", order=15, template="risk/_case_section.html",
-                             loader=load_section))
 add_nav(NavItem("risk.high", _l("High-risk cases"), ("supervisor",),
                 badge=services.high_risk_count_query))

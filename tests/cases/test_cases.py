@@ -224,21 +224,18 @@ def test_editing_opened_after_closed_is_refused(org: Org, make, login_as) -> Non
     assert audits("case.update") == []
 
 
-def test_timeline_includes_section_entries(org: Org, make, login_as) -> None:
-    from caseapp.cases.sections import SECTIONS, CaseSection, TimelineEntry, register_section
+def test_timeline_includes_section_entries(org: Org, make, login_as, monkeypatch) -> None:
+    from caseapp.cases.sections import SECTIONS, CaseSection, TimelineEntry
 
-    register_section(CaseSection(
-        key="test_probe", order=999, template="cases/_empty_section.html",
+    monkeypatch.setitem(SECTIONS, "test_probe", CaseSection(
+        key="test_probe", order=999, title="Probe", template="cases/_empty_section.html",
         loader=lambda case: {"n": 1},
         timeline=lambda case, data: [TimelineEntry(datetime(2026, 3, 5, 2, tzinfo=UTC),
                                                    "Probe entry", "seen")],
     ))
-    try:
-        case = a_case(make, org.a)
-        html = login_as(org.counselor_a).get(f"/cases/{case.id}").get_data(as_text=True)
-        assert "Probe entry" in html and "05/03/2026 09:00" in html
-    finally:
-        SECTIONS.pop("test_probe")
+    case = a_case(make, org.a)
+    html = login_as(org.counselor_a).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Probe entry" in html and "05/03/2026 09:00" in html
 
 
 def test_timeline_times_are_machine_readable_to_the_second(org: Org, make, app,
