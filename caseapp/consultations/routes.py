@@ -21,7 +21,7 @@ from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.nav import NavItem, add_nav
 from caseapp.overdue import week_end
-from caseapp.paging import page_arg, paginate
+from caseapp.paging import page_arg, paginate, sort_arg
 from caseapp.records.common import (
     STALE_MESSAGE,
     StaleVersion,
@@ -112,9 +112,11 @@ def followups() -> str:
     if not can_see_cases():
         abort(404)
     mine = request.args.get("mine", "1" if _mine_default() else "0") == "1"
-    rows = paginate(services.followups_query(counselor_id=current_user.id if mine else None),
-                    page_arg(), list)
-    return render_template("consultations/followups.html", rows=rows, mine=mine,
+    default = services.FOLLOWUP_DEFAULT_SORT
+    sort = sort_arg(services.FOLLOWUP_SORTS, default.key, default.direction)
+    rows = paginate(services.followups_query(counselor_id=current_user.id if mine else None,
+                                             sort=sort), page_arg(), list)
+    return render_template("consultations/followups.html", rows=rows, mine=mine, sort=sort,
                            today=today(), week_end=week_end(today()))
 
 
