@@ -175,3 +175,14 @@ def test_audit_screen_shows_labels_and_filters_old_names(make, login_as) -> None
     filtered = filtered.split("<tbody>")[1].split("</tbody>")[0]
     assert "old-marker" in filtered and "new-marker" in filtered
     assert "other-marker" not in filtered
+
+
+def test_record_refuses_an_unknown_action_in_debug_mode(app) -> None:
+    app.debug = True
+    try:
+        with pytest.raises(ValueError, match="actions.py"):
+            audit.record("case.frobnicate", object_type="case")
+        audit.record("case.view", object_type="case", summary="known")
+    finally:
+        app.debug = False
+        db.session.rollback()
