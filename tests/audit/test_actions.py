@@ -180,7 +180,7 @@ def test_audit_screen_shows_labels_and_filters_old_names(make, login_as) -> None
 def test_record_refuses_an_unknown_action_in_debug_mode(app) -> None:
     app.debug = True
     try:
-        with pytest.raises(ValueError, match="actions.py"):
+        with pytest.raises(ValueError, match=r"actions\.py"):
             audit.record("case.frobnicate", object_type="case")
         audit.record("case.view", object_type="case", summary="known")
     finally:
