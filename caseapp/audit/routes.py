@@ -17,12 +17,14 @@ from flask_login import current_user
 from sqlalchemy.sql import ColumnElement
 
 from caseapp.audit import services as audit
+from caseapp.audit.actions import action_label, canonical, stored_names, summary_text
 from caseapp.audit.forms import AuditFilterForm
 from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import Role, User
 from caseapp.clock import LOCAL_TZ
 from caseapp.db import db
 from caseapp.nav import NavItem, add_nav
+from caseapp.paging import Page, page_arg, paginate
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_ids
 
@@ -64,9 +66,10 @@ def _filter_choices(form: AuditFilterForm) -> None:
             User.unit_id.in_(subtree_ids(current_user.unit_id)))
     users = [(i, n) for i, n in db.session.execute(users_stmt.order_by(User.username))]
     form.user.choices = [(None, _("All")), *users]
-    actions = db.session.scalars(
-        sa.select(AuditEntry.action).where(scope).distinct().order_by(AuditEntry.action)).all()
-    form.action.choices = [("", _("All")), *((a, a) for a in actions)]
+    # One choice per action, old names folded into their current one, by label.
+    stored = db.session.scalars(sa.select(AuditEntry.action).where(scope).distinct()).all()
+    actions = sorted({canonical(a) for a in stored}, key=lambda a: (action_label(a), a))
+    form.action.choices = [("", _("All")), *((a, action_label(a)) for a in actions)]
     types = db.session.scalars(
         sa.select(AuditEntry.object_type).where(scope, AuditEntry.object_type != "")
         .distinct().order_by(AuditEntry.object_type)).all()
@@ -83,7 +86,7 @@ def index() -> str:
         if form.user.data is not None:
             conditions.append(AuditEntry.user_id == form.user.data)
         if form.action.data:
-            conditions.append(AuditEntry.action == form.action.data)
+            conditions.append(AuditEntry.action.in_(stored_names(form.action.data)))
         if form.object_type.data:
             conditions.append(AuditEntry.object_type == form.object_type.data)
         if form.date_from.data:
@@ -91,24 +94,23 @@ def index() -> str:
         if form.date_to.data:
             conditions.append(
                 AuditEntry.at < _local_midnight_utc(form.date_to.data + timedelta(days=1)))
+    # ``before`` pins the list to the entries that existed when its first page was shown,
+    # so entries written meanwhile do not shift the later pages.
     before = request.args.get("before", type=int)
     if before:
         conditions.append(AuditEntry.id < before)
-    entries: list[AuditEntry] = []
+    entries: Page[AuditEntry] = Page([], 0, 1, PAGE_SIZE)
     if valid:
-        entries = list(db.session.scalars(
-            sa.select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc())
-            .limit(PAGE_SIZE + 1)))
-    more = len(entries) > PAGE_SIZE
-    entries = entries[:PAGE_SIZE]
+        entries = paginate(sa.select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()),
+                           page_arg(), lambda rows: [r[0] for r in rows], PAGE_SIZE)
     unit_ids = {e.unit_id for e in entries if e.unit_id is not None}
     units = {u.id: u for u in db.session.scalars(
         sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
-    args = {k: v for k, v in request.args.items() if k != "before" and v}
+    pinned = before or (entries.items[0].id + 1 if entries.items and entries.page == 1 else None)
     return render_template(
-        "audit/index.html", form=form, entries=entries, units=units, args=args,
-        next_before=entries[-1].id if more and entries else None, paged=bool(before),
-        can_verify=current_user.role == Role.ADMIN,
+        "audit/index.html", form=form, entries=entries, units=units, before=pinned,
+        paged=bool(before), can_verify=current_user.role == Role.ADMIN,
+        action_label=action_label, summary_text=summary_text,
     )
 
 

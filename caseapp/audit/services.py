@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from flask_login import current_user
 
+from caseapp.audit.actions import is_known
 from caseapp.audit.models import AuditEntry, AuditHead
 from caseapp.clock import now
 from caseapp.db import db
@@ -65,6 +66,10 @@ def record(
 
     ``summary`` must hold no personal data: codes, field names, counts.
     """
+    if has_app_context() and current_app.debug and not is_known(action):
+        # A new action needs its label in caseapp/audit/actions.py; say so while developing.
+        # (Tests check every action the code writes by reading the source instead.)
+        raise ValueError(f"unknown audit action {action!r}: add it to caseapp/audit/actions.py")
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     session = db.session

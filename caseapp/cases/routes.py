@@ -25,7 +25,7 @@ from caseapp.clients.models import Client
 from caseapp.clock import today
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
-from caseapp.paging import page_arg
+from caseapp.paging import Sort, page_arg
 from caseapp.policy import requires
 from caseapp.transaction import Outcome, StaleEdit, transaction
 
@@ -79,21 +79,15 @@ def index() -> str:
             if search.validate_on_submit() else []
         search.q.data = ""
         return render_template("cases/list.html", form=form, search=search, rows=rows,
-                               total=len(rows), searched=True, page=1, pages=1,
+                               total=len(rows), searched=True, page=None,
+                               sort=None,
                                overdue=services.overdue_case_ids([r.case.id for r in rows]))
     per_page = min(max(request.args.get("per_page", 25, type=int), 1), 100)
-    page = page_arg()
     filters = _filters(form)
-    rows, total = services.list_cases(current_user, filters, page, per_page)
-    pages = max((total + per_page - 1) // per_page, 1)
-    if page > pages:
-        # Past the end (a stale link, a list that shrank): the last page instead.
-        page = pages
-        rows, total = services.list_cases(current_user, filters, page, per_page)
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("cases/list.html", form=form, search=search, rows=rows, total=total,
-                           searched=False, page=page, pages=pages, per_page=per_page,
-                           args=args,
+    rows = services.list_cases(current_user, filters, page_arg(), per_page)
+    return render_template("cases/list.html", form=form, search=search, rows=rows.items,
+                           total=rows.total, searched=False, page=rows,
+                           sort=Sort(filters.sort, filters.direction),
                            overdue=services.overdue_case_ids([r.case.id for r in rows]))
 
 

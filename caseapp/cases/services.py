@@ -37,6 +37,7 @@ from caseapp.crypto import name_index, normalize_phone, phone_index
 from caseapp.db import db
 from caseapp.labels import label
 from caseapp.overdue import case_overdue
+from caseapp.paging import ASC, DESC, Page, Sort, page_of
 from caseapp.transaction import StaleEdit, UserError
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_ids
@@ -391,8 +392,9 @@ def _page_rows(user: User, ids: sa.Select[Any], order: list[Any]) -> list[CaseRo
 
 
 def list_cases(user: User, f: CaseFilters, page: int = 1,
-               per_page: int = 25) -> tuple[list[CaseRow], int]:
-    """One page of the cases the user may see, and the total: two queries whatever the size."""
+               per_page: int = 25) -> Page[CaseRow]:
+    """One page of the cases the user may see, with the total: one statement whatever the
+    size (two more past the end)."""
     ids = sa.select(Case.id).where(access.in_scope(Case.unit_id, user))
     if f.unit_id is not None:
         ids = ids.where(Case.unit_id.in_(subtree_ids(f.unit_id)))
@@ -412,24 +414,26 @@ def list_cases(user: User, f: CaseFilters, page: int = 1,
         ids = ids.where(Case.detected_on <= f.detected_to)
     if f.overdue:
         ids = ids.where(case_overdue())
-    key = SORTS.get(f.sort, Case.detected_on)
-    order = [key.asc(), Case.id.asc()] if f.direction == "asc" else [key.desc(), Case.id.desc()]
-    # The total rides along with the page (a window count over the filtered cases), so the
-    # filters run once. Every case has a client and a unit (NOT NULL foreign keys): the
-    # cases alone give the same total as the joined rows.
-    page_ids = (ids.add_columns(sa.func.count().over().label("total")).order_by(*order)
-                .limit(per_page).offset((max(page, 1) - 1) * per_page).subquery("page_ids"))
-    found = db.session.execute(
-        _base_query(user).join(page_ids, page_ids.c.id == Case.id)
-        .add_columns(page_ids.c.total).order_by(*order)).all()
-    if found:
-        total = int(found[0].total)
-    elif page > 1:
-        # Past the last page: no row carried the total.
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
-    else:
-        total = 0
-    return [CaseRow(c, code, unit, name) for c, code, unit, name, _total in found], total
+    sort = Sort(f.sort if f.sort in SORTS else "detected",
+                ASC if f.direction == ASC else DESC)
+    order = sort.order_by(SORTS, Case.id)
+
+    def fetch(limit: int, offset: int) -> tuple[list[CaseRow], int]:
+        # The total rides along with the page (a window count over the filtered cases), so
+        # the filters run once. Every case has a client and a unit (NOT NULL foreign keys):
+        # the cases alone give the same total as the joined rows.
+        page_ids = (ids.add_columns(sa.func.count().over().label("total")).order_by(*order)
+                    .limit(limit).offset(offset).subquery("page_ids"))
+        found = db.session.execute(
+            _base_query(user).join(page_ids, page_ids.c.id == Case.id)
+            .add_columns(page_ids.c.total).order_by(*order)).all()
+        rows = [CaseRow(c, code, unit, name) for c, code, unit, name, _total in found]
+        return rows, int(found[0].total) if found else 0
+
+    def count() -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+
+    return page_of(fetch, count, page, per_page)
 
 
 def search_cases(user: User, term: str) -> list[CaseRow]:

@@ -20,7 +20,7 @@ from caseapp.db import db
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
 from caseapp.overdue import complaint_is_overdue, complaint_overdue
-from caseapp.paging import page_arg
+from caseapp.paging import DESC, page_arg, paginate, sort_arg
 from caseapp.policy import requires
 from caseapp.records.common import opts
 from caseapp.transaction import transaction
@@ -29,6 +29,11 @@ from caseapp.units.models import Unit
 bp = Blueprint("complaints", __name__)
 
 PAGE_SIZE = 50
+# The list's sort keys: only these reach ORDER BY.
+SORTS: dict[str, Any] = {
+    "code": Complaint.code, "received": Complaint.received_on,
+    "deadline": Complaint.deadline_on,
+}
 
 
 def _values(form: ComplaintForm) -> dict[str, Any]:
@@ -48,16 +53,11 @@ def _list(overdue_only: bool) -> str:
         q = q.where(Complaint.received_on >= filters.received_from.data)
     if filters.received_to.data:
         q = q.where(Complaint.received_on <= filters.received_to.data)
-    page = page_arg()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(q.subquery())) or 0
-    rows = db.session.execute(
-        q.order_by(Complaint.received_on.desc(), Complaint.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("complaints/list.html", rows=rows, filters=filters, page=page,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total,
-                           args=args, overdue_only=overdue_only, is_overdue=complaint_is_overdue)
+    sort = sort_arg(SORTS, "received", DESC)
+    rows = paginate(q.order_by(*sort.order_by(SORTS, Complaint.id)), page_arg(),
+                    lambda found: [(r[0], r[1]) for r in found], PAGE_SIZE)
+    return render_template("complaints/list.html", rows=rows, filters=filters, sort=sort,
+                           overdue_only=overdue_only, is_overdue=complaint_is_overdue)
 
 
 @bp.route("/")

@@ -19,7 +19,7 @@ from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.nav import NavItem, add_nav
 from caseapp.overdue import week_end
-from caseapp.paging import page_arg, paginate
+from caseapp.paging import page_arg, paginate, sort_arg
 from caseapp.policy import requires
 from caseapp.records.common import audit_view, case_page_url, opts
 from caseapp.transaction import transaction
@@ -107,9 +107,11 @@ def _mine_default() -> bool:
 @requires("consultation.list")
 def followups() -> str:
     mine = request.args.get("mine", "1" if _mine_default() else "0") == "1"
-    rows = paginate(services.followups_query(counselor_id=current_user.id if mine else None),
-                    page_arg(), list)
-    return render_template("consultations/followups.html", rows=rows, mine=mine,
+    default = services.FOLLOWUP_DEFAULT_SORT
+    sort = sort_arg(services.FOLLOWUP_SORTS, default.key, default.direction)
+    rows = paginate(services.followups_query(counselor_id=current_user.id if mine else None,
+                                             sort=sort), page_arg(), list)
+    return render_template("consultations/followups.html", rows=rows, mine=mine, sort=sort,
                            today=today(), week_end=week_end(today()))
 
 

@@ -14,6 +14,7 @@ from caseapp.clock import today
 from caseapp.consultations.models import Consultation
 from caseapp.db import db
 from caseapp.overdue import consultation_follow_up_pending, week_end
+from caseapp.paging import ASC, Sort
 from caseapp.records.common import apply_changes, audit_case_record, check_version
 
 FIELDS = ("held_at", "kind", "channel", "counselor_id", "duration_minutes", "notes",
@@ -46,8 +47,15 @@ def save_consultation(case: Case, values: dict[str, Any],
     return consultation
 
 
-def followups_query(user: User | None = None, counselor_id: int | None = None
-                    ) -> Select[Any]:
+# The follow-up list's sort keys: only these reach ORDER BY.
+FOLLOWUP_SORTS: dict[str, Any] = {
+    "follow_up": Consultation.follow_up_on, "case": Case.code, "held": Consultation.held_at,
+}
+FOLLOWUP_DEFAULT_SORT = Sort("follow_up", ASC)
+
+
+def followups_query(user: User | None = None, counselor_id: int | None = None,
+                    sort: Sort = FOLLOWUP_DEFAULT_SORT) -> Select[Any]:
     """Follow-ups due by the end of this week (overdue included), in the user's scope.
 
     A follow-up is pending while no later consultation was held on the same case and the
@@ -59,7 +67,7 @@ def followups_query(user: User | None = None, counselor_id: int | None = None
         .join(Case, Case.id == Consultation.case_id)
         .outerjoin(User, User.id == Consultation.counselor_id)
         .where(*_pending_followup(user, counselor_id))
-        .order_by(Consultation.follow_up_on, Consultation.id)
+        .order_by(*sort.order_by(FOLLOWUP_SORTS, Consultation.id))
     )
     return q
 

@@ -30,7 +30,7 @@ from caseapp.overdue import (
     consultation_follow_up_pending,
     referral_follow_up_due,
 )
-from caseapp.paging import Page
+from caseapp.paging import Page, page_of
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting, set_setting
 from caseapp.units.models import Unit
@@ -115,6 +115,8 @@ class WorklistEntry:
 
 
 class Worklist(Page[WorklistEntry]):
+    """A page of the worklist; its rows are called entries on the screen."""
+
     @property
     def entries(self) -> list[WorklistEntry]:
         return self.items
@@ -124,7 +126,7 @@ def worklist(unit: Unit, page: int = 1, per_page: int = 25) -> Worklist:
     """Detected victims of the term (the indicator's denominator for ``unit`` and the term,
     as of today) who have received no counting service yet, oldest detection first.
     Two statements: the page of clients with the total, then their cases with pending
-    referrals."""
+    referrals. Past the end, the last page."""
     start, end = term_period()
     page = max(1, page)
     qc = qualifying_cases(unit, start, end, women_only=False).cte("qc")
@@ -146,28 +148,33 @@ def worklist(unit: Unit, page: int = 1, per_page: int = 25) -> Worklist:
     # Every case of a client has the client's sex, so it is checked once per client still
     # waiting instead of once per qualifying case: the same clients, far fewer lookups.
     waiting = (
-        sa.select(per_client.c.client_id, per_client.c.first_detected,
-                  sa.func.count().over().label("total"))
+        sa.select(per_client.c.client_id, per_client.c.first_detected)
         .join(Client, Client.id == per_client.c.client_id)
         .where(Client.sex == Sex.FEMALE)
-        .order_by(per_client.c.first_detected, per_client.c.client_id)
-        .limit(per_page).offset((page - 1) * per_page)
-        .subquery("waiting")
     )
-    rows = db.session.execute(
-        sa.select(waiting.c.client_id, waiting.c.first_detected, waiting.c.total, Client.code)
-        .join(Client, Client.id == waiting.c.client_id)
-        .order_by(waiting.c.first_detected, waiting.c.client_id)
-    ).all()
-    if rows:
-        total = int(rows[0].total)
-    else:
-        # Past the last page: the window had no row to carry the total.
-        total = int(db.session.scalar(
-            sa.select(sa.func.count()).select_from(waiting.element.limit(None).offset(None)
-                                                   .subquery())) or 0)
-    entries = {r.client_id: WorklistEntry(r.client_id, r.code, _d(r.first_detected))
-               for r in rows}
+
+    def fetch(limit: int, offset: int) -> tuple[list[WorklistEntry], int]:
+        page_rows = (
+            waiting.add_columns(sa.func.count().over().label("total"))
+            .order_by(per_client.c.first_detected, per_client.c.client_id)
+            .limit(limit).offset(offset)
+            .subquery("waiting")
+        )
+        rows = db.session.execute(
+            sa.select(page_rows.c.client_id, page_rows.c.first_detected, page_rows.c.total,
+                      Client.code)
+            .join(Client, Client.id == page_rows.c.client_id)
+            .order_by(page_rows.c.first_detected, page_rows.c.client_id)
+        ).all()
+        return ([WorklistEntry(r.client_id, r.code, _d(r.first_detected)) for r in rows],
+                int(rows[0].total) if rows else 0)
+
+    def count() -> int:
+        return int(db.session.scalar(
+            sa.select(sa.func.count()).select_from(waiting.subquery())) or 0)
+
+    found = page_of(fetch, count, page, per_page)
+    entries = {e.client_id: e for e in found.items}
     if entries:
         qc = (qualifying_cases(unit, start, end, women_only=False)
               .where(Case.client_id.in_(list(entries))).subquery("qc"))
@@ -188,7 +195,7 @@ def worklist(unit: Unit, page: int = 1, per_page: int = 25) -> Worklist:
             if d.referral_id is not None:
                 e.pending.append({"case_code": d.code, "state": ReferralState(d.state),
                                   "label_vi": d.label_vi, "label_en": d.label_en})
-    return Worklist(list(entries.values()), total, page, per_page)
+    return Worklist(found.items, found.total, found.page, per_page)
 
 
 def _d(value: Any) -> date:

@@ -28,7 +28,7 @@ from caseapp.db import db
 from caseapp.i18n import localized
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
-from caseapp.paging import page_arg
+from caseapp.paging import page_arg, sort_arg
 from caseapp.referrals import services, workflow
 from caseapp.referrals.forms import (
     OverrideForm,
@@ -145,8 +145,11 @@ def review() -> str:
 @bp.route("/high-risk")
 def high_risk() -> str:
     _require(Role.SUPERVISOR)
-    return render_template("referrals/high_risk.html",
-                           cases=services.high_risk_without_service(_user(), page_arg()))
+    default = services.HIGH_RISK_DEFAULT_SORT
+    sort = sort_arg(services.HIGH_RISK_SORTS, default.key, default.direction)
+    return render_template("referrals/high_risk.html", sort=sort,
+                           cases=services.high_risk_without_service(_user(), page_arg(),
+                                                                    sort=sort))
 
 
 # --- creating and editing --------------------------------------------------------------------

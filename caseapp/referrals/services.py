@@ -22,7 +22,7 @@ from caseapp.cases.models import Case, CaseStatus, RiskLevel
 from caseapp.clock import now, today
 from caseapp.db import db
 from caseapp.overdue import referral_follow_up_due, week_end
-from caseapp.paging import PER_PAGE, Page, paginate
+from caseapp.paging import ASC, PER_PAGE, Page, Sort, paginate
 from caseapp.referrals.models import (
     Provider,
     ProviderKind,
@@ -400,12 +400,17 @@ def _high_risk_query(user: User) -> Select[Any]:
     )
 
 
-def high_risk_without_service(user: User, page: int = 1,
-                              per_page: int = PER_PAGE) -> Page[Case]:
+# The high-risk list's sort keys: only these reach ORDER BY.
+HIGH_RISK_SORTS: dict[str, Any] = {"detected": Case.detected_on, "code": Case.code}
+HIGH_RISK_DEFAULT_SORT = Sort("detected", ASC)
+
+
+def high_risk_without_service(user: User, page: int = 1, per_page: int = PER_PAGE,
+                              sort: Sort = HIGH_RISK_DEFAULT_SORT) -> Page[Case]:
     if user.role != Role.SUPERVISOR:
         return Page([], 0, 1, per_page)
-    return paginate(_high_risk_query(user).order_by(Case.detected_on, Case.id), page,
-                    lambda rows: [r[0] for r in rows], per_page)
+    return paginate(_high_risk_query(user).order_by(*sort.order_by(HIGH_RISK_SORTS, Case.id)),
+                    page, lambda rows: [r[0] for r in rows], per_page)
 
 
 def my_referrals(user: User, state: ReferralState | None = None, page: int = 1,
