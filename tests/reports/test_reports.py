@@ -27,11 +27,11 @@ from caseapp.measures.models import MeasureKind, ProtectionMeasure
 from caseapp.referrals.models import ReferralState
 from caseapp.reports.exports import neutralise, to_csv, to_xlsx
 from caseapp.reports.services import (
-    PeriodError,
     build_report,
     make_period,
     suppress_small_cells,
 )
+from caseapp.transaction import UserError
 
 
 def test_periods():
@@ -44,9 +44,9 @@ def test_periods():
     assert (y.start, y.end) == (date(2025, 1, 1), date(2025, 12, 31))
     c = make_period("custom", start=date(2026, 1, 5), end=date(2026, 1, 6))
     assert (c.start, c.end) == (date(2026, 1, 5), date(2026, 1, 6))
-    with pytest.raises(PeriodError):
+    with pytest.raises(UserError):
         make_period("quarter", 2026, 5)
-    with pytest.raises(PeriodError):
+    with pytest.raises(UserError):
         make_period("custom", start=date(2026, 2, 1), end=date(2026, 1, 1))
 
 
