@@ -361,3 +361,23 @@ def app_overrides() -> dict[str, object]:
     # These tests compare messages with their English ids; the Vietnamese catalog is checked
     # in tests/foundation/test_translations.py.
     return {"BABEL_DEFAULT_LOCALE": "en"}
+
+
+def test_editing_a_referral_changed_meanwhile_is_refused_whole(world: Any, login_as: Any) -> None:
+    r = world.referral(S.DRAFT)
+    opened_at = r.version
+    other = login_as(world.supervisor)
+    assert other.post(f"/referrals/{r.id}/edit", data={
+        "service_type_id": str(world.health.id), "provider_id": str(world.provider.id),
+        "reason": "first save", "urgency": "routine", "referred_on": "01/06/2026",
+        "version": str(opened_at)}).status_code == 302
+    resp = login_as(world.counselor).post(f"/referrals/{r.id}/edit", data={
+        "service_type_id": str(world.health.id), "provider_id": str(world.provider.id),
+        "reason": "second save", "urgency": "urgent", "referred_on": "01/06/2026",
+        "version": str(opened_at)})
+    # The one stale-edit answer: 409, the one message, nothing of the second save kept.
+    assert resp.status_code == 409
+    assert "Someone else changed this record" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    r = db.session.get(Referral, r.id)
+    assert r.reason == "first save" and r.urgency.value == "routine"
