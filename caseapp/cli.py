@@ -9,18 +9,12 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from caseapp.db import db
-
-
-def _fail(message: str) -> None:
-    # Whatever the command staged is dropped: a failed command writes nothing.
-    db.session.rollback()
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
+from caseapp.transaction import UserError, cli_transaction
 
 
 def parse_iso_date(value: str | None, option: str) -> date | None:
-    """A date typed as YYYY-MM-DD or dd/mm/yyyy; anything else ends the command."""
+    """A date typed as YYYY-MM-DD or dd/mm/yyyy; anything else is refused (a ``UserError``,
+    which ends the command inside ``cli_transaction``)."""
     if value is None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
@@ -28,8 +22,7 @@ def parse_iso_date(value: str | None, option: str) -> date | None:
             return datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
-    _fail(f"{option} must be a date as YYYY-MM-DD or dd/mm/yyyy, not {value!r}.")
-    return None
+    raise UserError(f"{option} must be a date as YYYY-MM-DD or dd/mm/yyyy, not {value!r}.")
 
 
 @click.command("init-db")
@@ -37,10 +30,11 @@ def parse_iso_date(value: str | None, option: str) -> date | None:
 def init_db_command() -> None:
     """Create or upgrade the schema through the migrations."""
     from caseapp.dbadmin import upgrade_schema
+    from caseapp.referrals.services import ensure_service_types
 
     upgrade_schema()
-    from caseapp.referrals.services import install_service_types
-    install_service_types()
+    with cli_transaction():
+        ensure_service_types()
     click.echo("Database schema is up to date.")
 
 
@@ -54,19 +48,14 @@ def create_unit_command(code: str, name: str, parent_code: str | None, kind: str
     """Create an organisation unit."""
     from caseapp.units import services as units
 
-    units.ensure_default_kinds()
-    parent = None
-    if parent_code:
-        parent = units.get_by_code(parent_code)
-        if parent is None:
-            _fail(f"Unknown parent unit {parent_code!r}.")
-    try:
+    with cli_transaction():
+        units.ensure_default_kinds()
+        parent = None
+        if parent_code:
+            parent = units.get_by_code(parent_code)
+            if parent is None:
+                raise UserError(f"Unknown parent unit {parent_code!r}.")
         unit = units.create_unit(code, name, kind, parent)
-    except units.UnitError as exc:
-        db.session.rollback()
-        _fail(str(exc))
-        return
-    db.session.commit()
     click.echo(f"Created unit {unit.code}.")
 
 
@@ -81,19 +70,14 @@ def create_unit_command(code: str, name: str, parent_code: str | None, kind: str
 def create_user_command(username: str, role: str, unit_code: str, full_name: str | None,
                         password_stdin: bool) -> None:
     """Create a user account."""
-    from caseapp.auth.accounts import AccountError, create_user
+    from caseapp.auth.accounts import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with cli_transaction():
         user = create_user(username, full_name or username, role, unit_code, password)
-    except AccountError as exc:
-        db.session.rollback()
-        _fail(str(exc))
-        return
-    db.session.commit()
     click.echo(f"Created user {user.username} ({role}, {unit_code}).")
 
 
@@ -107,20 +91,15 @@ def merge_unit_command(code: str, into_code: str, on_date: str | None) -> None:
     """Merge a unit into its successor."""
     from caseapp.units import services as units
 
-    on = parse_iso_date(on_date, "--on")
-    unit = units.get_by_code(code)
-    successor = units.get_by_code(into_code)
-    if unit is None:
-        _fail(f"Unknown unit {code!r}.")
-    if successor is None:
-        _fail(f"Unknown unit {into_code!r}.")
-    try:
-        units.merge_unit(unit, successor, on)  # type: ignore[arg-type]
-    except units.UnitError as exc:
-        db.session.rollback()
-        _fail(str(exc))
-        return
-    db.session.commit()
+    with cli_transaction():
+        on = parse_iso_date(on_date, "--on")
+        unit = units.get_by_code(code)
+        successor = units.get_by_code(into_code)
+        if unit is None:
+            raise UserError(f"Unknown unit {code!r}.")
+        if successor is None:
+            raise UserError(f"Unknown unit {into_code!r}.")
+        units.merge_unit(unit, successor, on)
     click.echo(f"Merged {code} into {into_code}.")
 
 
@@ -130,10 +109,11 @@ def verify_audit_command() -> None:
     """Check the audit log's hash chain; exit non-zero at the first broken link."""
     from caseapp.audit.services import verify_chain
 
-    checked, problem = verify_chain()
-    if problem is not None:
-        _fail(f"audit chain broken at entry {problem.entry_id}: {problem.reason} "
-              f"({checked} entries verified before it).")
+    with cli_transaction():
+        checked, problem = verify_chain()
+        if problem is not None:
+            raise UserError(f"audit chain broken at entry {problem.entry_id}: {problem.reason} "
+                            f"({checked} entries verified before it).")
     click.echo(f"Audit log intact: {checked} entries verified.")
 
 
@@ -143,7 +123,9 @@ def seed_demo_command() -> None:
     """Load a fictional province with users of every role (safe to re-run)."""
     from caseapp.demo import seed_demo
 
-    for line in seed_demo():
+    with cli_transaction():
+        lines = list(seed_demo())
+    for line in lines:
         click.echo(line)
 
 

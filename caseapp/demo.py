@@ -96,7 +96,7 @@ def seed_users() -> dict[str, str]:
 def seed_demo() -> Iterator[str]:
     seed_units()
     creds = seed_users()
-    db.session.commit()
+    db.session.flush()
     # Areas add their demo records here, each safe to re-run.
     from caseapp.cases.demo import seed_demo_cases
 
@@ -110,7 +110,7 @@ def seed_demo() -> Iterator[str]:
     from caseapp.consultations.demo import seed_demo_consultations
 
     seed_demo_consultations()
-    db.session.commit()
+    db.session.flush()
     yield "Demo data is ready. Log in with one of these accounts:"
     for username, _name, role, unit_code in DEMO_USERS:
         yield f"  {role:<11} {username:<12} {creds[username]:<20} ({unit_code})"

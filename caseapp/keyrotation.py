@@ -30,6 +30,7 @@ from caseapp.crypto import (
 )
 from caseapp.db import db
 from caseapp.keys import new_data_key_entry
+from caseapp.transaction import cli_transaction
 
 BATCH = 500
 # Rows holding file contents are large; fetch fewer at a time.
@@ -157,15 +158,15 @@ def rotate_data_key_command() -> None:
     app = current_app
     old_spec = app.config["DATA_KEY"]
     from_instance = data_key_from_instance(app)  # type: ignore[arg-type]
-    result, new_ring = rotate(keyring(), old_spec)
-    if from_instance:
-        # Both keys in the file first: whether the commit succeeds or not, the file can
-        # decrypt what the database holds.
-        write_instance_data_key(app, result.new_entry + "," + old_spec)  # type: ignore[arg-type]
     try:
-        db.session.commit()
+        with cli_transaction():
+            result, new_ring = rotate(keyring(), old_spec)
+            if from_instance:
+                # Both keys in the file first: whether the commit succeeds or not, the file
+                # can decrypt what the database holds.
+                both = result.new_entry + "," + old_spec
+                write_instance_data_key(app, both)  # type: ignore[arg-type]
     except Exception:
-        db.session.rollback()
         if from_instance:
             write_instance_data_key(app, old_spec)  # type: ignore[arg-type]
         raise

@@ -33,6 +33,7 @@ from caseapp.clock import now
 from caseapp.db import db
 from caseapp.errors import NulCharacter
 from caseapp.extensions import login_manager
+from caseapp.transaction import transaction
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.health", "main.set_language"})
 # Endpoints a logged-in user may reach before finishing two-factor login or enrolment.
@@ -150,8 +151,8 @@ def _load_user_from_session(_request: object) -> User | None:
         or t - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]
     ):
         if row is not None and row.revoked_at is None:
-            row.revoked_at = t
-            db.session.commit()
+            with transaction():
+                row.revoked_at = t
         session.clear()
         g.session_expired = True
         return None
@@ -159,8 +160,8 @@ def _load_user_from_session(_request: object) -> User | None:
     if user is None or not user.active:
         return None
     if t - row.last_seen_at > _TOUCH_EVERY:
-        row.last_seen_at = t
-        db.session.commit()
+        with transaction():
+            row.last_seen_at = t
     g.session_row = row
     return user
 

@@ -1,7 +1,7 @@
 """Audit log screens: a filtered, paginated list and the chain check.
 
 Administrators see every entry; supervisors see the entries of their unit and the units
-below it; other roles get 404.
+below it; other roles get 404 (``audit.view``). Only administrators check the chain.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,11 +20,14 @@ from caseapp.audit import services as audit
 from caseapp.audit.actions import action_label, canonical, stored_names, summary_text
 from caseapp.audit.forms import AuditFilterForm
 from caseapp.audit.models import AuditEntry
+from caseapp.audit.verification import verify_and_record
 from caseapp.auth.models import Role, User
 from caseapp.clock import LOCAL_TZ
 from caseapp.db import db
 from caseapp.nav import NavItem, add_nav
 from caseapp.paging import Page, page_arg, paginate
+from caseapp.policy import requires
+from caseapp.transaction import transaction
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_ids
 
@@ -39,12 +42,6 @@ REASONS = {
     audit.REASON_LINK: _l("the entry before it was removed or altered"),
     audit.REASON_ALTERED: _l("the entry was altered"),
 }
-
-
-@bp.before_request
-def _only_admins_and_supervisors() -> None:
-    if current_user.role not in (Role.ADMIN, Role.SUPERVISOR):
-        abort(404)
 
 
 def _scope() -> ColumnElement[bool]:
@@ -77,6 +74,7 @@ def _filter_choices(form: AuditFilterForm) -> None:
 
 
 @bp.route("/")
+@requires("audit.view")
 def index() -> str:
     form = AuditFilterForm(request.args)
     _filter_choices(form)
@@ -115,15 +113,9 @@ def index() -> str:
 
 
 @bp.route("/verify", methods=["POST"])
+@requires("audit.verify")
 def verify() -> str:
-    if current_user.role != Role.ADMIN:
-        abort(404)
-    checked, problem = audit.verify_chain()
-    audit.record(
-        "audit.verify", object_type="audit",
-        summary=f"checked={checked} result={'broken' if problem else 'ok'}"
-                + (f" entry={problem.entry_id}" if problem else ""),
-    )
-    db.session.commit()
+    with transaction():
+        checked, problem = verify_and_record()
     reason = REASONS.get(problem.reason, problem.reason) if problem else None
     return render_template("audit/verify.html", checked=checked, problem=problem, reason=reason)

@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from caseapp.audit import services as audit
 from caseapp.auth import totp
@@ -20,7 +21,8 @@ from caseapp.auth.models import Role, User, UserSession
 from caseapp.auth.passwords import hash_password, password_problem, verify_password
 from caseapp.clock import now
 from caseapp.db import db
-from caseapp.security import mfa_required_by_role
+from caseapp.security import end_session, mfa_required_by_role
+from caseapp.transaction import UserError
 from caseapp.units.models import Unit
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
@@ -28,23 +30,18 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-class AccountError(ValueError):
-    """An account change that cannot be made; the message is shown to the user.
-
-    ``field`` names the form field the message belongs to, when there is one.
-    """
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+# A wrong password or code is not an error to roll back: the miss counts toward the lockout
+# and must be kept. The checks below return False for it, and the caller shows these.
+WRONG_PASSWORD = _l("The current password is wrong.")
+WRONG_CODE = _l("The code is wrong or has expired. Try the next code.")
 
 
 def _unit_for_assignment(unit_code: str) -> Unit:
     unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
     if unit is None:
-        raise AccountError(_("Unknown unit: %(code)s.", code=unit_code), field="unit")
+        raise UserError(_("Unknown unit: %(code)s.", code=unit_code), field="unit")
     if unit.merged_into_id is not None or unit.active_to is not None:
-        raise AccountError(_("The unit %(code)s is merged or retired.", code=unit_code),
+        raise UserError(_("The unit %(code)s is merged or retired.", code=unit_code),
                            field="unit")
     return unit
 
@@ -53,7 +50,7 @@ def _role(role: str | Role) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise AccountError(_("Unknown role: %(role)s.", role=role), field="role") from None
+        raise UserError(_("Unknown role: %(role)s.", role=role), field="role") from None
 
 
 def generate_password() -> str:
@@ -69,16 +66,16 @@ def create_user(username: str, full_name: str, role: str, unit_code: str,
                 password: str, *, must_change_password: bool = False) -> User:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
-        raise AccountError(_("A username has 3 to 64 lower-case letters, digits, dots, dashes "
+        raise UserError(_("A username has 3 to 64 lower-case letters, digits, dots, dashes "
                              "or underscores."), field="username")
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise AccountError(_("The username %(u)s is already taken.", u=username),
+        raise UserError(_("The username %(u)s is already taken.", u=username),
                            field="username")
     role_value = _role(role)
     unit = _unit_for_assignment(unit_code)
     problem = password_problem(password, username)
     if problem:
-        raise AccountError(problem, field="password")
+        raise UserError(problem, field="password")
     user = User(username=username, full_name=full_name.strip() or username, role=role_value,
                 unit_id=unit.id, password_hash=hash_password(password),
                 must_change_password=must_change_password)
@@ -130,50 +127,56 @@ def register_failure(user: User) -> bool:
     return False
 
 
-def _check_own_password(user: User, password: str) -> None:
+def _check_own_password(user: User, password: str) -> bool:
     if not verify_password(user.password_hash, password):
         register_failure(user)
-        raise AccountError(_("The current password is wrong."), field="current")
+        return False
+    return True
 
 
 # --- changes a user makes to their own account ---------------------------------------
 
-def change_password(user: User, current: str, new: str, *, keep_session: str | None) -> None:
-    """Change one's own password; every other session of the user ends."""
-    _check_own_password(user, current)
+def change_password(user: User, current: str, new: str, *, keep_session: str | None) -> bool:
+    """Change one's own password; every other session of the user ends. False if the
+    current password is wrong (the miss is counted, nothing else changes)."""
+    if not _check_own_password(user, current):
+        return False
     problem = password_problem(new, user.username)
     if problem:
-        raise AccountError(problem, field="new")
+        raise UserError(problem, field="new")
     if verify_password(user.password_hash, new):
-        raise AccountError(_("The new password must differ from the current one."), field="new")
+        raise UserError(_("The new password must differ from the current one."), field="new")
     user.password_hash = hash_password(new)
     user.must_change_password = False
     ended = revoke_sessions(user, keep=keep_session)
     audit.record("auth.password_change", object_type="user", object_id=user.id,
                  unit_id=user.unit_id, summary=f"other_sessions_ended={ended}")
+    return True
 
 
 def pending_totp_secret(user: User) -> str:
     """The secret being enrolled, created at the first visit and kept until confirmed."""
     if user.totp_enabled:
-        raise AccountError(_("Two-factor authentication is already on."))
+        raise UserError(_("Two-factor authentication is already on."))
     if not user.totp_secret:
         user.totp_secret = totp.new_secret()
     return user.totp_secret
 
 
-def confirm_totp(user: User, code: str) -> None:
-    """Turn two-factor authentication on once the user proves the app shows the right code."""
+def confirm_totp(user: User, code: str) -> bool:
+    """Turn two-factor authentication on once the user proves the app shows the right code.
+    False if the code is wrong (the miss is counted)."""
     if user.totp_enabled or not user.totp_secret:
-        raise AccountError(_("Start the set-up again."))
+        raise UserError(_("Start the set-up again."), field="code")
     step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
     if step is None:
         register_failure(user)
-        raise AccountError(_("The code is wrong or has expired. Try the next code."))
+        return False
     user.totp_enabled = True
     user.totp_last_step = step
     user.failed_logins = 0
     audit.record("auth.totp_enable", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    return True
 
 
 def check_totp_login(user: User, code: str) -> bool:
@@ -194,16 +197,34 @@ def check_totp_login(user: User, code: str) -> bool:
     return True
 
 
-def disable_own_totp(user: User, password: str) -> None:
+def disable_own_totp(user: User, password: str) -> bool:
+    """Turn one's own second factor off. False if the password is wrong (the miss is
+    counted)."""
     if mfa_required_by_role(user):
-        raise AccountError(_("Your role requires two-factor authentication."))
+        raise UserError(_("Your role requires two-factor authentication."))
     if not user.totp_enabled:
-        raise AccountError(_("Two-factor authentication is already off."))
-    _check_own_password(user, password)
+        raise UserError(_("Two-factor authentication is already off."))
+    if not _check_own_password(user, password):
+        return False
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
     audit.record("auth.totp_disable", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    return True
+
+
+def end_other_sessions(user: User, *, keep: str | None) -> int:
+    """End the user's other sessions (a lost phone, a shared computer)."""
+    ended = revoke_sessions(user, keep=keep)
+    audit.record("auth.sessions_end_others", object_type="user", object_id=user.id,
+                 unit_id=user.unit_id, summary=f"sessions_ended={ended}")
+    return ended
+
+
+def log_out(user: User) -> None:
+    """End the current session, with its audit entry."""
+    audit.record("auth.logout", object_type="user", object_id=user.id, unit_id=user.unit_id)
+    end_session()
 
 
 # --- administration ------------------------------------------------------------------
@@ -235,13 +256,13 @@ def reset_password(user: User) -> str:
 
 def set_active(user: User, active: bool, *, actor: User | None) -> None:
     if user.active == active:
-        raise AccountError(_("The account is already active.") if active
+        raise UserError(_("The account is already active.") if active
                            else _("The account is already deactivated."))
     if not active:
         if actor is not None and actor.id == user.id:
-            raise AccountError(_("You cannot deactivate your own account."))
+            raise UserError(_("You cannot deactivate your own account."))
         if user.role == Role.ADMIN and _other_active_admins(user) == 0:
-            raise AccountError(_("The last active administrator cannot be deactivated."))
+            raise UserError(_("The last active administrator cannot be deactivated."))
         ended = revoke_sessions(user)
         user.active = False
         _admin_audit("user.deactivate", user, f"sessions_ended={ended}")
@@ -252,7 +273,7 @@ def set_active(user: User, active: bool, *, actor: User | None) -> None:
 
 def unlock(user: User) -> None:
     if user.locked_until is None and user.failed_logins == 0:
-        raise AccountError(_("The account is not locked."))
+        raise UserError(_("The account is not locked."))
     user.locked_until = None
     user.failed_logins = 0
     _admin_audit("user.unlock", user)
@@ -268,12 +289,12 @@ def change_role_unit(user: User, role: str, unit_code: str, *, actor: User | Non
     new_role = _role(role)
     unit = _unit_for_assignment(unit_code) if unit_code != user.unit.code else user.unit
     if new_role == user.role and unit.id == user.unit_id:
-        raise AccountError(_("Nothing to change."))
+        raise UserError(_("Nothing to change."), field="role")
     if user.role == Role.ADMIN and new_role != Role.ADMIN:
         if actor is not None and actor.id == user.id:
-            raise AccountError(_("You cannot remove your own administrator role."))
+            raise UserError(_("You cannot remove your own administrator role."), field="role")
         if user.active and _other_active_admins(user) == 0:
-            raise AccountError(_("The last active administrator must keep the role."))
+            raise UserError(_("The last active administrator must keep the role."), field="role")
     changes = []
     if new_role != user.role:
         changes.append(f"role={user.role.value}->{new_role.value}")
@@ -288,7 +309,7 @@ def change_role_unit(user: User, role: str, unit_code: str, *, actor: User | Non
 def reset_totp(user: User) -> None:
     """Remove a lost authenticator; the user enrols again (at once if the role needs it)."""
     if not user.totp_enabled and not user.totp_secret:
-        raise AccountError(_("Two-factor authentication is not set up for this account."))
+        raise UserError(_("Two-factor authentication is not set up for this account."))
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None

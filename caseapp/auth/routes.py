@@ -7,9 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from caseapp.audit import services as audit
 from caseapp.auth import accounts, totp
-from caseapp.auth.accounts import AccountError
 from caseapp.auth.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -20,7 +18,7 @@ from caseapp.auth.forms import (
 from caseapp.auth.models import User
 from caseapp.auth.services import authenticate
 from caseapp.clock import now
-from caseapp.db import db
+from caseapp.policy import requires
 from caseapp.security import (
     current_session_row,
     end_session,
@@ -29,6 +27,7 @@ from caseapp.security import (
     rotate_session,
     start_session,
 )
+from caseapp.transaction import transaction
 
 bp = Blueprint("auth", __name__)
 
@@ -47,25 +46,26 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = authenticate(form.username.data or "", form.password.data or "",
-                              request.remote_addr or "")
+        # A refused attempt is committed too: it counts toward the lockout and throttling.
+        with transaction():
+            result = authenticate(form.username.data or "", form.password.data or "",
+                                  request.remote_addr or "")
+            if result.user is not None:
+                start_session(result.user, mfa_passed=not mfa_required_for(result.user))
         if result.user is None:
             flash(str(GENERIC_LOGIN_ERROR), "error")
             return render_template("auth/login.html", form=form), 200
         user = result.user
-        start_session(user, mfa_passed=not mfa_required_for(user))
-        db.session.commit()
         login_user(user)
         return redirect(url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
+@requires("account.manage")
 def logout() -> Response:
-    audit.record("auth.logout", object_type="user", object_id=current_user.id,
-                 unit_id=current_user.unit_id)
-    end_session()
-    db.session.commit()
+    with transaction():
+        accounts.log_out(_me())
     logout_user()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -77,14 +77,15 @@ def _is_locked(user: User) -> bool:
 
 def _locked_out() -> Response:
     """The second factor failed too often: the session is over, as after a wrong password."""
-    end_session()
-    db.session.commit()
+    with transaction():
+        end_session()
     logout_user()
     flash(str(GENERIC_LOGIN_ERROR), "error")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/totp", methods=["GET", "POST"])
+@requires("account.manage")
 def totp_verify() -> str | Response:
     user = _me()
     row = current_session_row()
@@ -92,42 +93,44 @@ def totp_verify() -> str | Response:
         return redirect(url_for("main.index"))
     form = CodeForm()
     if form.validate_on_submit():
-        if accounts.check_totp_login(user, form.code.data or ""):
-            rotate_session(mfa_passed=True)
-            db.session.commit()
+        # A wrong code is committed too: it counts toward the lockout.
+        with transaction():
+            passed = accounts.check_totp_login(user, form.code.data or "")
+            if passed:
+                rotate_session(mfa_passed=True)
+        if passed:
             return redirect(url_for("main.index"))
         if _is_locked(user):
             return _locked_out()
-        db.session.commit()
         form.code.errors = [_("The code is wrong or has already been used. "
                               "Wait for the next code.")]
     return render_template("auth/totp_verify.html", form=form)
 
 
 @bp.route("/totp/enrol", methods=["GET", "POST"])
+@requires("account.manage")
 def totp_enrol() -> str | Response:
     user = _me()
     if user.totp_enabled:
         flash(_("Two-factor authentication is already on."), "info")
         return redirect(url_for("auth.account"))
     form = CodeForm()
-    secret = accounts.pending_totp_secret(user)
+    # The pending secret is kept, so the QR code stays the same from one visit to the next.
+    with transaction():
+        secret = accounts.pending_totp_secret(user)
     if form.validate_on_submit():
-        try:
-            accounts.confirm_totp(user, form.code.data or "")
-        except AccountError as exc:
-            locked = _is_locked(user)
-            db.session.commit()
-            if locked:
-                return _locked_out()
-            form.code.errors = [str(exc)]
-        else:
-            rotate_session(mfa_passed=True)
-            db.session.commit()
+        # A wrong code is committed too: it counts toward the lockout.
+        with transaction(form) as tx:
+            confirmed = accounts.confirm_totp(user, form.code.data or "")
+            if confirmed:
+                rotate_session(mfa_passed=True)
+        if tx.ok and confirmed:
             flash(_("Two-factor authentication is on."), "success")
             return redirect(url_for("main.index"))
-    else:
-        db.session.commit()  # keeps the pending secret, so the QR code stays the same
+        if tx.ok:
+            if _is_locked(user):
+                return _locked_out()
+            form.code.errors = [str(accounts.WRONG_CODE)]
     uri = totp.provisioning_uri(secret, user.username)
     # The SVG is produced by the qrcode library from our own URI, not from user input.
     svg = Markup(totp.qr_svg(uri))  # noqa: S704  # nosec B704
@@ -137,20 +140,21 @@ def totp_enrol() -> str | Response:
 
 
 @bp.route("/totp/disable", methods=["POST"])
+@requires("account.manage")
 def totp_disable() -> str | Response:
     user = _me()
     form = PasswordConfirmForm()
     if form.validate_on_submit():
-        try:
-            accounts.disable_own_totp(user, form.password.data or "")
-        except AccountError as exc:
-            locked = _is_locked(user)
-            db.session.commit()
-            if locked:
-                return _locked_out()
-            flash(str(exc), "error")
+        # A wrong password is committed too: it counts toward the lockout.
+        with transaction() as tx:
+            done = accounts.disable_own_totp(user, form.password.data or "")
+        if not tx.ok:
             return redirect(url_for("auth.account"))
-        db.session.commit()
+        if not done:
+            if _is_locked(user):
+                return _locked_out()
+            flash(str(accounts.WRONG_PASSWORD), "error")
+            return redirect(url_for("auth.account"))
         flash(_("Two-factor authentication is off."), "success")
     else:
         flash(_("Enter your password to turn two-factor authentication off."), "error")
@@ -169,28 +173,28 @@ def _account_page(pw_form: ChangePasswordForm, status: int = 200) -> tuple[str, 
 
 
 @bp.route("/account")
+@requires("account.manage")
 def account() -> tuple[str, int]:
     return _account_page(ChangePasswordForm(formdata=None))
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@requires("account.manage")
 def change_password() -> str | Response | tuple[str, int]:
     user = _me()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         row = current_session_row()
-        try:
-            accounts.change_password(user, form.current.data or "", form.new.data or "",
-                                     keep_session=row.id if row else None)
-        except AccountError as exc:
-            locked = _is_locked(user)
-            db.session.commit()  # keeps the failure count
-            if locked:
+        # A wrong current password is committed too: it counts toward the lockout.
+        with transaction(form) as tx:
+            changed = accounts.change_password(user, form.current.data or "",
+                                               form.new.data or "",
+                                               keep_session=row.id if row else None)
+        if tx.ok and not changed:
+            if _is_locked(user):
                 return _locked_out()
-            field = form.current if exc.field == "current" else form.new
-            field.errors = [str(exc)]
-        else:
-            db.session.commit()
+            form.current.errors = [str(accounts.WRONG_PASSWORD)]
+        elif tx.ok:
             flash(_("Your password has been changed. Your other sessions were ended."),
                   "success")
             return redirect(url_for("auth.account"))
@@ -202,14 +206,12 @@ def change_password() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/sessions/end-others", methods=["POST"])
+@requires("account.manage")
 def end_other_sessions() -> Response:
     form = EmptyForm()
     if form.validate_on_submit():
         row = current_session_row()
-        user = _me()
-        ended = accounts.revoke_sessions(user, keep=row.id if row else None)
-        audit.record("auth.sessions_end_others", object_type="user", object_id=user.id,
-                     unit_id=user.unit_id, summary=f"sessions_ended={ended}")
-        db.session.commit()
+        with transaction():
+            accounts.end_other_sessions(_me(), keep=row.id if row else None)
         flash(_("Your other sessions were ended."), "success")
     return redirect(url_for("auth.account"))

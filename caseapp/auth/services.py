@@ -35,7 +35,8 @@ def _address_throttled(ip: str) -> bool:
 
 
 def authenticate(username: str, password: str, ip: str) -> LoginResult:
-    """Check a password login; records the attempt and the audit entry, and commits."""
+    """Check a password login; stages the attempt and the audit entry. A failed attempt
+    is kept too: the caller commits whatever the outcome."""
     cfg = current_app.config
     username = username.strip()[:64]
     user = db.session.scalar(
@@ -86,5 +87,4 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
             summary=reason,
             username=username,
         )
-    db.session.commit()
     return LoginResult(user if ok else None, reason)

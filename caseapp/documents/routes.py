@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -10,11 +10,13 @@ from caseapp.access import get_or_404
 from caseapp.cases.models import Case
 from caseapp.cases.services import CASE_PEOPLE
 from caseapp.documents.forms import CasePrintForm, LookupForm, SlipPrintForm
-from caseapp.documents.services import DocumentSpec, can_look_up, lookup_document, render_document
+from caseapp.documents.services import DocumentSpec, lookup_document, render_document
 from caseapp.documents.slip import SlipRefused, referral_slip_spec
 from caseapp.documents.summary import SECTIONS, SHAREABLE_LABELS, case_summary_spec
 from caseapp.nav import NavItem, add_nav
+from caseapp.policy import requires
 from caseapp.referrals.models import Referral
+from caseapp.transaction import transaction
 
 bp = Blueprint("documents", __name__)
 
@@ -33,18 +35,29 @@ def _pdf_response(spec: DocumentSpec, pdf: bytes) -> Response:
     )
 
 
+def _load_case(case_id: int) -> Case:
+    return get_or_404(Case, case_id)
+
+
+def _load_referral(referral_id: int) -> Referral:
+    return get_or_404(Referral, referral_id)
+
+
 @bp.route("/case/<int:case_id>/print", methods=["GET", "POST"])
+@requires("document.print", load=_load_case)
 def print_case(case_id: int) -> Response | str:
     case = get_or_404(Case, case_id, options=CASE_PEOPLE)
     form = CasePrintForm()
     if form.validate_on_submit():
         spec = case_summary_spec(case, form.sections.data, bool(form.identifying.data))
-        pdf = render_document(spec, user=current_user, password=form.chosen_password)
+        with transaction():
+            pdf = render_document(spec, user=current_user, password=form.chosen_password)
         return _pdf_response(spec, pdf)
     return render_template("documents/print_case.html", form=form, case=case)
 
 
 @bp.route("/referral/<int:referral_id>/slip", methods=["GET", "POST"])
+@requires("document.print", load=_load_referral)
 def print_slip(referral_id: int) -> Response | tuple[str, int] | str:
     referral = get_or_404(Referral, referral_id)
     case = get_or_404(Case, referral.case_id)
@@ -54,21 +67,22 @@ def print_slip(referral_id: int) -> Response | tuple[str, int] | str:
     except SlipRefused:
         return render_template("documents/slip_refused.html", case=case), 403
     if form.validate_on_submit():
-        pdf = render_document(spec, user=current_user, password=form.chosen_password)
+        with transaction():
+            pdf = render_document(spec, user=current_user, password=form.chosen_password)
         return _pdf_response(spec, pdf)
     return render_template("documents/print_slip.html", form=form, case=case, spec=spec)
 
 
 @bp.route("/lookup", methods=["GET", "POST"])
+@requires("document.lookup")
 def lookup() -> str:
-    if not can_look_up(current_user):
-        abort(404)
     form = LookupForm()
     trace = None
     searched = False
     if form.validate_on_submit():
         searched = True
-        trace = lookup_document(form.doc_id.data or "", current_user)
+        with transaction():
+            trace = lookup_document(form.doc_id.data or "", current_user)
     return render_template(
         "documents/lookup.html",
         form=form,

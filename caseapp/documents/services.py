@@ -22,12 +22,13 @@ from flask_babel import get_translations
 from sqlalchemy.orm import aliased
 
 from caseapp.audit.services import record
-from caseapp.auth.models import Role, User
+from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.clock import now
 from caseapp.db import db
 from caseapp.documents.models import DocumentKind, PrintedDocument
 from caseapp.pdf import PdfMeta, PdfRenderer, PdfStamp
+from caseapp.policy import allowed
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_ids
 
@@ -129,12 +130,10 @@ def _unused_document_id() -> str:
             return doc_id
 
 
-def render_document(spec: DocumentSpec, *, user: User, password: str | None = None,
-                    commit: bool = True) -> bytes:
-    """Render, then record the printed document and its audit entry, and commit.
+def render_document(spec: DocumentSpec, *, user: User, password: str | None = None) -> bytes:
+    """Render, then stage the printed document and its audit entry; the caller commits.
 
     The password is handed to the encryption and nowhere else: not stored, not logged.
-    ``commit=False`` leaves the commit to a caller that records more in the same transaction.
     """
     doc_id = _unused_document_id()
     printed_at = now()
@@ -175,18 +174,13 @@ def render_document(spec: DocumentSpec, *, user: User, password: str | None = No
         summary=" ".join(words),
         user=user,
     )
-    if commit:
-        db.session.commit()
     return pdf
 
 
 # Looking up a document id found on a leaked page
 
-LOOKUP_ROLES = (Role.SUPERVISOR, Role.ADMIN)
-
-
 def can_look_up(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in LOOKUP_ROLES
+    return allowed("document.lookup", user)
 
 
 @dataclass(frozen=True)
@@ -208,7 +202,8 @@ class DocumentTrace:
 def lookup_document(text: str, user: User) -> DocumentTrace | None:
     """The document with that id printed in the user's unit subtree, or None.
 
-    Audited whether found or not: probing ids is itself worth knowing about.
+    Audited whether found or not: probing ids is itself worth knowing about. The caller
+    commits.
     """
     if not can_look_up(user):
         return None
@@ -246,5 +241,4 @@ def lookup_document(text: str, user: User) -> DocumentTrace | None:
         summary=f"doc={doc_id or 'malformed'} found={'yes' if trace else 'no'}",
         user=user,
     )
-    db.session.commit()
     return trace

@@ -1,8 +1,8 @@
-"""The upload screen and the template downloads (supervisors and admins only)."""
+"""The upload screen and the template downloads (``import.run``: supervisors and admins)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
@@ -11,21 +11,15 @@ from werkzeug.wrappers import Response
 from caseapp.imports import samples
 from caseapp.imports.forms import ImportForm
 from caseapp.imports.reader import Source
-from caseapp.imports.services import ImportResult, may_import, run_import
+from caseapp.imports.services import ImportResult, run_import
 from caseapp.nav import NavItem, add_nav
+from caseapp.policy import requires
 
 bp = Blueprint("imports", __name__)
 
 add_nav(NavItem("imports.index", _l("Import records"), ("supervisor", "admin")))
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.before_request
-def _importers_only() -> None:
-    # Other roles get 404, as for anything outside their scope.
-    if not current_user.is_authenticated or not may_import(current_user):  # type: ignore[arg-type]
-        abort(404)
 
 
 def _source(storage: FileStorage | None, default_name: str) -> Source | None:
@@ -35,6 +29,7 @@ def _source(storage: FileStorage | None, default_name: str) -> Source | None:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@requires("import.run")
 def index() -> str:
     form = ImportForm()
     result: ImportResult | None = None
@@ -49,6 +44,7 @@ def index() -> str:
 
 
 @bp.route("/template/<any(cases, referrals):table>.<any(csv, xlsx):ext>")
+@requires("import.run")
 def template(table: str, ext: str) -> Response:
     if ext == "csv":
         body, mime = samples.template_csv(table), "text/csv; charset=utf-8"

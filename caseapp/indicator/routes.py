@@ -7,13 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from caseapp.auth.models import Role
 from caseapp.db import db
 from caseapp.i18n import localized
 from caseapp.indicator import services as svc
@@ -22,8 +21,10 @@ from caseapp.indicator.forms import FilterForm, IndicatorSettingsForm
 from caseapp.indicator.queries import compute, term_period
 from caseapp.nav import NavItem, add_nav
 from caseapp.paging import page_arg
+from caseapp.policy import requires
 from caseapp.referrals.models import ServiceType
 from caseapp.settings.services import get_setting
+from caseapp.transaction import transaction
 
 bp = Blueprint("indicator", __name__)
 
@@ -50,9 +51,8 @@ def filter_form() -> tuple[FilterForm, Any, date, date]:
 
 
 @bp.route("/dashboard")
+@requires("report.view")
 def dashboard() -> str:
-    if not svc.can_report(current_user):
-        abort(404)
     form, unit, start, end = filter_form()
     res = compute(unit, start, end)
     term_start, term_end = term_period()
@@ -64,19 +64,14 @@ def dashboard() -> str:
 
 
 @bp.route("/indicator/worklist")
+@requires("indicator.worklist")
 def worklist() -> str:
     # Person-level list: supervisors only (statistics users see counts, never people).
-    if not getattr(current_user, "is_authenticated", False) \
-            or current_user.role != Role.SUPERVISOR:
-        abort(404)
     unit = svc.resolve_unit(current_user, request.args.get("unit"))
     page = page_arg()
     wl = svc.worklist(unit, page)
-    from caseapp.audit.services import record
-
-    record("indicator.worklist_view", object_type="unit", object_id=unit.id, unit_id=unit.id,
-           summary=f"unit={unit.code} page={wl.page} rows={len(wl.entries)}")
-    db.session.commit()
+    with transaction():
+        svc.record_worklist_view(unit, wl)
     has_case_page = "cases.view" in current_app.view_functions
     term_start, term_end = term_period()
     return render_template("indicator/worklist.html", wl=wl, unit=unit,
@@ -86,9 +81,8 @@ def worklist() -> str:
 
 
 @bp.route("/indicator/settings", methods=["GET", "POST"])
+@requires("indicator.settings")
 def settings() -> str | Response:
-    if not getattr(current_user, "is_authenticated", False) or current_user.role != Role.ADMIN:
-        abort(404)
     service_types = list(db.session.scalars(
         sa.select(ServiceType).order_by(ServiceType.sort, ServiceType.code)))
     form = IndicatorSettingsForm()
@@ -101,16 +95,13 @@ def settings() -> str | Response:
         form.counting.data = [st.id for st in service_types if st.counts_toward_indicator]
         form.small_cell_threshold.data = int(get_setting("small_cell_threshold"))
     elif form.validate_on_submit():
-        try:
+        with transaction() as tx:
             changed = svc.update_indicator_settings(
                 float(form.target_percent.data) / 100, form.term_start.data,
                 form.term_end.data, set(form.counting.data or []),
                 form.small_cell_threshold.data,
             )
-        except svc.SettingsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
+        if tx.ok:
             flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("indicator.settings"))
     return render_template("indicator/settings.html", form=form)

@@ -11,7 +11,7 @@ from flask import abort
 
 from caseapp.access import report_unit_ids
 from caseapp.audit import services as audit
-from caseapp.auth.models import Role, User
+from caseapp.auth.models import User
 from caseapp.cases.models import Case, CaseStatus, RiskLevel
 from caseapp.clients.models import Client, Sex
 from caseapp.clock import today
@@ -31,16 +31,12 @@ from caseapp.overdue import (
     referral_follow_up_due,
 )
 from caseapp.paging import Page, page_of
+from caseapp.policy import allowed
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting, set_setting
+from caseapp.transaction import UserError
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_of
-
-REPORT_ROLES = (Role.SUPERVISOR, Role.STATISTICS)
-
-
-def can_report(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in REPORT_ROLES
 
 
 def reportable_units(user: User) -> list[Unit]:
@@ -55,7 +51,7 @@ def reportable_units(user: User) -> list[Unit]:
 
 def resolve_unit(user: User, code: str | None) -> Unit:
     """The unit picked by code, or the user's own; 404 when outside the user's scope."""
-    if not can_report(user):
+    if not allowed("report.view", user):
         abort(404)
     if not code:
         return user.unit
@@ -205,21 +201,18 @@ def _d(value: Any) -> date:
 # --- settings ------------------------------------------------------------------------
 
 
-class SettingsError(ValueError):
-    """Settings that cannot be saved; the message is shown to the admin."""
-
-
 def update_indicator_settings(target: float, term_start: date, term_end: date,
                               counting_ids: set[int], threshold: int) -> list[str]:
-    """Stage the indicator settings, audit the names of what changed, commit once."""
+    """Stage the indicator settings and audit the names of what changed; the caller
+    commits."""
     from flask_babel import gettext as _
 
     if not 0 < target <= 1:
-        raise SettingsError(_("The target must be between 0 and 100 percent."))
+        raise UserError(_("The target must be between 0 and 100 percent."))
     if term_end < term_start:
-        raise SettingsError(_("The term cannot end before it starts."))
+        raise UserError(_("The term cannot end before it starts."))
     if not 0 <= threshold <= 100:
-        raise SettingsError(_("The threshold must be between 0 and 100."))
+        raise UserError(_("The threshold must be between 0 and 100."))
     changed: list[str] = []
     new_values: dict[str, Any] = {
         "indicator_target": round(float(target), 4),
@@ -242,5 +235,11 @@ def update_indicator_settings(target: float, term_start: date, term_end: date,
     if changed:
         audit.record("indicator.settings_update", object_type="setting",
                      summary="changed=" + ",".join(changed))
-    db.session.commit()
     return changed
+
+
+def record_worklist_view(unit: Unit, wl: Worklist) -> None:
+    """The worklist names people: each page shown is audited."""
+    audit.record("indicator.worklist_view", object_type="unit", object_id=unit.id,
+                 unit_id=unit.id,
+                 summary=f"unit={unit.code} page={wl.page} rows={len(wl.entries)}")

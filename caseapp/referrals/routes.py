@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from caseapp.access import can_see_cases, get_case_or_404, get_or_404
+from caseapp.access import get_case_or_404, get_or_404
 from caseapp.auth.models import Role, User
 from caseapp.cases.models import Case
 from caseapp.db import db
@@ -29,6 +29,7 @@ from caseapp.i18n import localized
 from caseapp.labels import label
 from caseapp.nav import NavItem, add_nav
 from caseapp.paging import page_arg, sort_arg
+from caseapp.policy import requires
 from caseapp.referrals import services, workflow
 from caseapp.referrals.forms import (
     OverrideForm,
@@ -39,6 +40,7 @@ from caseapp.referrals.forms import (
     select_choices,
 )
 from caseapp.referrals.models import Provider, ProviderKind, Referral, ReferralState, ServiceType
+from caseapp.transaction import transaction
 
 bp = Blueprint("referrals", __name__)
 
@@ -47,15 +49,17 @@ def _user() -> User:
     return current_user  # type: ignore[return-value]
 
 
-def _require(*roles: Role) -> None:
-    # 404 like everything else outside a user's reach: the page's existence is not confirmed.
-    if not current_user.is_authenticated or current_user.role not in roles:
-        abort(404)
+def _load_referral(referral_id: int, **_: Any) -> Referral:
+    return get_or_404(Referral, referral_id)
 
 
-def _require_case_role() -> None:
-    if not can_see_cases(_user()):
+def _load_provider(provider_id: int | None = None) -> Provider | None:
+    if provider_id is None:
+        return None
+    provider = services.get_manageable_provider(provider_id, _user())
+    if provider is None:
         abort(404)
+    return provider
 
 
 # --- helpers shared with templates ----------------------------------------------------------
@@ -115,8 +119,8 @@ add_nav(NavItem("referrals.service_types", _l("Service types"), ("admin",)))
 # --- worklists -------------------------------------------------------------------------------
 
 @bp.route("/")
+@requires("referral.list")
 def mine() -> str:
-    _require_case_role()
     user = _user()
     state_arg = request.args.get("state", "")
     state = ReferralState(state_arg) if state_arg in {s.value for s in ReferralState} else None
@@ -134,8 +138,8 @@ def mine() -> str:
 
 
 @bp.route("/review")
+@requires("referral.review")
 def review() -> str:
-    _require(Role.SUPERVISOR)
     user = _user()
     return render_template("referrals/review.html",
                            awaiting=services.awaiting_review(user, page_arg()),
@@ -143,8 +147,8 @@ def review() -> str:
 
 
 @bp.route("/high-risk")
+@requires("referral.review")
 def high_risk() -> str:
-    _require(Role.SUPERVISOR)
     default = services.HIGH_RISK_DEFAULT_SORT
     sort = sort_arg(services.HIGH_RISK_SORTS, default.key, default.direction)
     return render_template("referrals/high_risk.html", sort=sort,
@@ -175,11 +179,11 @@ def _service_type_arg(form: ReferralForm) -> int | None:
 
 
 @bp.route("/new/<int:case_id>", methods=["GET", "POST"])
+@requires("referral.create", load=get_case_or_404)
 def new(case_id: int) -> str | Response:
-    _require_case_role()
     case = get_case_or_404(case_id)
-    if services.ensure_service_types():
-        db.session.commit()
+    with transaction():
+        services.ensure_service_types()
     form = ReferralForm()
     if request.method == "GET":
         from caseapp.clock import today
@@ -192,30 +196,21 @@ def new(case_id: int) -> str | Response:
     status = 200
     if request.method == "POST" and request.form.get("choose") is None:
         if form.validate():
-            try:
+            with transaction(form) as tx:
                 r = services.create_referral(case, form.data_for_service(), _user())
-            except services.ReferralError as exc:
-                db.session.rollback()
-                _attach_error(form, exc.field, exc.message)
-            else:
+            if tx.ok:
                 flash(_("Referral saved as a draft."), "success")
                 return redirect(url_for("referrals.view", referral_id=r.id))
-        status = 400
+            status = tx.status
+        else:
+            status = 400
     return render_template("referrals/form.html", form=form, case=case, referral=None,
                            service_type_id=st_id), status  # type: ignore[return-value]
 
 
-def _attach_error(form: Any, field: str | None, message: str) -> None:
-    target = getattr(form, field, None) if field else None
-    if target is not None:
-        target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
-    else:
-        flash(message, "error")
-
-
 @bp.route("/<int:referral_id>/edit", methods=["GET", "POST"])
+@requires("referral.edit", load=_load_referral)
 def edit(referral_id: int) -> str | Response:
-    _require_case_role()
     referral = get_or_404(Referral, referral_id)
     case = get_case_or_404(referral.case_id)
     if not workflow.can_edit(referral, _user()):
@@ -233,16 +228,15 @@ def edit(referral_id: int) -> str | Response:
     if request.method == "POST" and request.form.get("choose") is None:
         if form.validate():
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            try:
+            with transaction(form) as tx:
                 services.update_referral(referral, case, form.data_for_service(), _user(),
                                          version)
-            except (services.ReferralError, workflow.TransitionError) as exc:
-                db.session.rollback()
-                _attach_error(form, getattr(exc, "field", None), exc.message)
-            else:
+            if tx.ok:
                 flash(_("Referral updated."), "success")
                 return redirect(url_for("referrals.view", referral_id=referral.id))
-        status = 400
+            status = tx.status
+        else:
+            status = 400
     return render_template("referrals/form.html", form=form, case=case, referral=referral,
                            service_type_id=st_id), status  # type: ignore[return-value]
 
@@ -250,8 +244,7 @@ def edit(referral_id: int) -> str | Response:
 # --- the referral page and its actions -------------------------------------------------------
 
 def _render_view(referral: Referral, case: Case, *, forms: dict[str, TransitionForm] | None = None,
-                 override_form: OverrideForm | None = None, error: str | None = None,
-                 status: int = 200) -> tuple[str, int]:
+                 override_form: OverrideForm | None = None, status: int = 200) -> tuple[str, int]:
     user = _user()
     actions = workflow.allowed_actions(referral, user)
     forms = forms or {}
@@ -268,22 +261,22 @@ def _render_view(referral: Referral, case: Case, *, forms: dict[str, TransitionF
         override_form=override_form or OverrideForm(formdata=None),
         consent_ok=workflow.has_share_consent(case.client_id, referral.provider_id),
         history=services.referral_history(referral),
-        error=error,
     ), status
 
 
 @bp.route("/<int:referral_id>")
+@requires("referral.view", load=_load_referral)
 def view(referral_id: int) -> tuple[str, int]:
-    _require_case_role()
     referral = get_or_404(Referral, referral_id)
     case = get_case_or_404(referral.case_id)
-    services.audit_view(referral, case, _user())
+    with transaction():
+        services.audit_view(referral, case, _user())
     return _render_view(referral, case)
 
 
 @bp.route("/<int:referral_id>/action/<action>", methods=["POST"])
+@requires("referral.act", load=_load_referral)
 def act(referral_id: int, action: str) -> Response | tuple[str, int]:
-    _require_case_role()
     referral = get_or_404(Referral, referral_id)
     case = get_case_or_404(referral.case_id)
     form = TransitionForm(prefix=action)
@@ -291,36 +284,33 @@ def act(referral_id: int, action: str) -> Response | tuple[str, int]:
         abort(404)
     if not form.validate():
         return _render_view(referral, case, forms={action: form}, status=400)
-    try:
+    with transaction(form) as tx:
         workflow.apply_transition(
             referral, action, _user(), comment=form.comment.data, on_date=form.on_date.data,
             not_received_reason=form.not_received_reason.data or None)
-    except workflow.TransitionError as exc:
-        db.session.rollback()
-        if exc.field and hasattr(form, exc.field):
-            _attach_error(form, exc.field, exc.message)
+    if not tx.ok:
+        # A fault in one input is the user's to fix (400); a refusal of the action itself
+        # conflicts with the referral's current state (409).
+        if tx.error is not None and tx.error.field and hasattr(form, tx.error.field):
             return _render_view(referral, case, forms={action: form}, status=400)
-        return _render_view(referral, case, error=exc.message, status=409)
+        return _render_view(referral, case, status=409)
     flash(_("Referral is now “%(state)s”.", state=label(referral.state)), "success")
     return redirect((request.form.get("back") == "case" and case_link(case.id, referral.id))
                     or url_for("referrals.view", referral_id=referral.id))
 
 
 @bp.route("/<int:referral_id>/override", methods=["POST"])
+@requires("referral.override", load=_load_referral)
 def override(referral_id: int) -> Response | tuple[str, int]:
-    _require_case_role()
     referral = get_or_404(Referral, referral_id)
     case = get_case_or_404(referral.case_id)
-    if _user().role != Role.SUPERVISOR:
-        abort(403)  # only a supervisor may override; scope was checked first (404 outside)
     form = OverrideForm()
     if not form.validate():
         return _render_view(referral, case, override_form=form, status=400)
-    try:
+    with transaction() as tx:
         workflow.record_override(referral, _user(), form.reason.data)
-    except workflow.TransitionError as exc:
-        db.session.rollback()
-        return _render_view(referral, case, error=exc.message, status=409)
+    if not tx.ok:
+        return _render_view(referral, case, status=409)
     flash(_("Consent override recorded."), "success")
     return redirect(url_for("referrals.view", referral_id=referral.id))
 
@@ -328,8 +318,8 @@ def override(referral_id: int) -> Response | tuple[str, int]:
 # --- provider directory ----------------------------------------------------------------------
 
 @bp.route("/providers")
+@requires("provider.view")
 def providers() -> str:
-    _require(Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
     user = _user()
     st_raw = request.args.get("service_type", "")
     kind_raw = request.args.get("kind", "")
@@ -357,14 +347,10 @@ def _provider_form(form: ProviderForm, user: User) -> None:
 
 @bp.route("/providers/new", methods=["GET", "POST"])
 @bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
+@requires("provider.edit", load=_load_provider)
 def provider_edit(provider_id: int | None = None) -> str | Response:
-    _require(Role.SUPERVISOR, Role.ADMIN)
     user = _user()
-    provider: Provider | None = None
-    if provider_id is not None:
-        provider = services.get_manageable_provider(provider_id, user)
-        if provider is None:
-            abort(404)
+    provider = _load_provider(provider_id)
     form = ProviderForm(obj=provider if request.method == "GET" else None)
     _provider_form(form, user)
     if request.method == "GET" and provider is not None:
@@ -374,15 +360,14 @@ def provider_edit(provider_id: int | None = None) -> str | Response:
     status = 200
     if request.method == "POST":
         if form.validate():
-            try:
+            with transaction(form) as tx:
                 services.save_provider(provider, form.data_for_service(), user)
-            except services.ReferralError as exc:
-                db.session.rollback()
-                _attach_error(form, exc.field, exc.message)
-            else:
+            if tx.ok:
                 flash(_("Provider saved."), "success")
                 return redirect(url_for("referrals.providers"))
-        status = 400
+            status = tx.status
+        else:
+            status = 400
     return render_template("referrals/provider_form.html", form=form,
                            provider=provider), status  # type: ignore[return-value]
 
@@ -390,31 +375,30 @@ def provider_edit(provider_id: int | None = None) -> str | Response:
 # --- service types ---------------------------------------------------------------------------
 
 @bp.route("/service-types", methods=["GET", "POST"])
+@requires("service_type.manage")
 def service_types() -> str | Response:
-    _require(Role.ADMIN)
     form = ServiceTypeForm()
     status = 200
     if request.method == "POST":
         if form.validate():
-            try:
+            with transaction(form) as tx:
                 services.create_service_type(
                     form.code.data, form.label_vi.data, form.label_en.data,
                     counts=bool(form.counts_toward_indicator.data), sort=form.sort.data or 0,
                     user=_user())
-            except services.ReferralError as exc:
-                db.session.rollback()
-                _attach_error(form, exc.field, exc.message)
-            else:
+            if tx.ok:
                 flash(_("Service type added."), "success")
                 return redirect(url_for("referrals.service_types"))
-        status = 400
+            status = tx.status
+        else:
+            status = 400
     return render_template("referrals/service_types.html", form=form,
                            types=services.all_service_types()), status  # type: ignore[return-value]
 
 
 @bp.route("/service-types/<int:type_id>/edit", methods=["GET", "POST"])
+@requires("service_type.manage")
 def service_type_edit(type_id: int) -> str | Response:
-    _require(Role.ADMIN)
     st = db.session.get(ServiceType, type_id)
     if st is None:
         abort(404)
@@ -424,12 +408,16 @@ def service_type_edit(type_id: int) -> str | Response:
     status = 200
     if request.method == "POST":
         if form.validate():
-            services.update_service_type(
-                st, label_vi=form.label_vi.data, label_en=form.label_en.data,
-                counts=bool(form.counts_toward_indicator.data), sort=form.sort.data or 0,
-                active=bool(form.active.data), user=_user())
-            flash(_("Service type updated."), "success")
-            return redirect(url_for("referrals.service_types"))
-        status = 400
+            with transaction(form) as tx:
+                services.update_service_type(
+                    st, label_vi=form.label_vi.data, label_en=form.label_en.data,
+                    counts=bool(form.counts_toward_indicator.data), sort=form.sort.data or 0,
+                    active=bool(form.active.data), user=_user())
+            if tx.ok:
+                flash(_("Service type updated."), "success")
+                return redirect(url_for("referrals.service_types"))
+            status = tx.status
+        else:
+            status = 400
     return render_template("referrals/service_type_form.html", form=form,
                            st=st), status  # type: ignore[return-value]

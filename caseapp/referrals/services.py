@@ -33,11 +33,9 @@ from caseapp.referrals.models import (
     provider_units,
 )
 from caseapp.referrals.states import CONNECTED_STATES, EDITABLE_STATES
-from caseapp.referrals.workflow import (
-    TransitionError,
-    add_event,
-)
+from caseapp.referrals.workflow import add_event
 from caseapp.settings.services import get_setting
+from caseapp.transaction import StaleEdit, UserError
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_ids
 
@@ -60,13 +58,6 @@ SEED_SERVICE_TYPES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class ReferralError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 # --- service types ---------------------------------------------------------------------------
 
 def ensure_service_types() -> int:
@@ -81,13 +72,6 @@ def ensure_service_types() -> int:
             added += 1
     if added:
         db.session.flush()
-    return added
-
-
-def install_service_types() -> int:
-    """Seed the service types and commit (``flask init-db`` after the migrations)."""
-    added = ensure_service_types()
-    db.session.commit()
     return added
 
 
@@ -107,14 +91,13 @@ def create_service_type(code: str, label_vi: str, label_en: str, *, counts: bool
                         user: User) -> ServiceType:
     code = code.strip().lower()
     if db.session.scalar(sa.select(ServiceType.id).where(ServiceType.code == code)):
-        raise ReferralError(_("This code is already in use."), field="code")
+        raise UserError(_("This code is already in use."), field="code")
     st = ServiceType(code=code, label_vi=label_vi.strip(), label_en=label_en.strip(),
                      counts_toward_indicator=counts, sort=sort, active=True)
     db.session.add(st)
     db.session.flush()
     record("service_type.create", object_type="service_type", object_id=st.id,
            summary=f"code={code} counts={int(counts)}", user=user)
-    db.session.commit()
     return st
 
 
@@ -131,7 +114,6 @@ def update_service_type(st: ServiceType, *, label_vi: str, label_en: str, counts
         record("service_type.update", object_type="service_type", object_id=st.id,
                summary=f"code={st.code} fields={','.join(changed)} counts={int(counts)} "
                        f"active={int(active)}", user=user)
-    db.session.commit()
     return st
 
 
@@ -205,14 +187,14 @@ def save_provider(provider: Provider | None, data: dict[str, Any], user: User) -
     """Create or update a directory entry. ``data`` holds the form's cleaned values."""
     allowed_units = {u.id for u in units_for_provider_form(user)}
     if data["owner_unit_id"] not in allowed_units:
-        raise ReferralError(_("Not a valid choice."), field="owner_unit_id")
+        raise UserError(_("Not a valid choice."), field="owner_unit_id")
     served = [int(u) for u in data["unit_ids"]]
     if not served or not set(served) <= allowed_units:
-        raise ReferralError(_("Choose at least one area served."), field="unit_ids")
+        raise UserError(_("Choose at least one area served."), field="unit_ids")
     type_ids = [int(i) for i in data["service_type_ids"]]
     types = list(db.session.scalars(sa.select(ServiceType).where(ServiceType.id.in_(type_ids))))
     if not types:
-        raise ReferralError(_("Choose at least one service."), field="service_type_ids")
+        raise UserError(_("Choose at least one service."), field="service_type_ids")
     creating = provider is None
     if provider is None:
         provider = Provider()
@@ -229,7 +211,6 @@ def save_provider(provider: Provider | None, data: dict[str, Any], user: User) -
            object_id=provider.id, unit_id=provider.owner_unit_id,
            summary=f"kind={provider.kind.value} services={len(types)} units={len(set(served))} "
                    f"active={int(provider.active)}", user=user)
-    db.session.commit()
     return provider
 
 
@@ -251,15 +232,15 @@ REFERRAL_FIELDS = ("service_type_id", "provider_id", "provider_name", "reason", 
 def _check_referral_data(case: Case, data: dict[str, Any]) -> None:
     st = db.session.get(ServiceType, data["service_type_id"])
     if st is None or not st.active:
-        raise ReferralError(_("Not a valid choice."), field="service_type_id")
+        raise UserError(_("Not a valid choice."), field="service_type_id")
     if data.get("provider_id"):
         allowed = {p.id for p in providers_for(case.unit, st.id)}
         if data["provider_id"] not in allowed:
-            raise ReferralError(_("This provider does not offer the chosen service in this "
+            raise UserError(_("This provider does not offer the chosen service in this "
                                   "area."), field="provider_id")
         data["provider_name"] = None
     elif not (data.get("provider_name") or "").strip():
-        raise ReferralError(_("Choose a provider from the directory or enter its name."),
+        raise UserError(_("Choose a provider from the directory or enter its name."),
                             field="provider_id")
     else:
         data["provider_id"] = None
@@ -268,9 +249,9 @@ def _check_referral_data(case: Case, data: dict[str, Any]) -> None:
 
 def create_referral(case: Case, data: dict[str, Any], user: User) -> Referral:
     if case.unit_id not in set(db.session.scalars(case_unit_ids(user))):
-        raise ReferralError(_("Case not found."))
+        raise UserError(_("Case not found."))
     if case.status == CaseStatus.CLOSED:
-        raise ReferralError(_("The case is closed; no new referral can be made."))
+        raise UserError(_("The case is closed; no new referral can be made."))
     _check_referral_data(case, data)
     r = Referral(case_id=case.id, unit_id=case.unit_id, state=ReferralState.DRAFT,
                  created_by_id=user.id,
@@ -282,17 +263,15 @@ def create_referral(case: Case, data: dict[str, Any], user: User) -> Referral:
     record("referral.create", object_type="referral", object_id=r.id, unit_id=case.unit_id,
            summary=f"case={case.code} service_type={r.service_type_id} "
                    f"provider={'directory' if r.provider_id else 'other'}", user=user)
-    db.session.commit()
     return r
 
 
 def update_referral(referral: Referral, case: Case, data: dict[str, Any], user: User,
                     version: int | None) -> Referral:
     if referral.state not in EDITABLE_STATES:
-        raise TransitionError(_("Only a draft or returned referral can be edited."))
+        raise UserError(_("Only a draft or returned referral can be edited."))
     if version is not None and version != referral.version:
-        raise ReferralError(_("Someone else changed this referral while you were editing. "
-                              "Check your changes against the current version."))
+        raise StaleEdit()
     _check_referral_data(case, data)
     changed = []
     for k in REFERRAL_FIELDS:
@@ -306,14 +285,12 @@ def update_referral(referral: Referral, case: Case, data: dict[str, Any], user: 
         referral.updated_at = now()
         record("referral.update", object_type="referral", object_id=referral.id,
                unit_id=case.unit_id, summary="fields=" + ",".join(changed), user=user)
-    db.session.commit()
     return referral
 
 
 def audit_view(referral: Referral, case: Case, user: User) -> None:
     record("referral.view", object_type="referral", object_id=referral.id,
            unit_id=case.unit_id, summary=f"case={case.code}", user=user)
-    db.session.commit()
 
 
 # --- worklists -------------------------------------------------------------------------------

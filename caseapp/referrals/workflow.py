@@ -33,19 +33,11 @@ from caseapp.referrals.models import (
 from caseapp.referrals.models import ReferralState as S
 from caseapp.referrals.states import EDITABLE_STATES, OPEN_STATES
 from caseapp.settings.services import get_setting
+from caseapp.transaction import UserError
 
 BOTH = frozenset({Role.COUNSELOR, Role.SUPERVISOR})
 SUPERVISOR = frozenset({Role.SUPERVISOR})
 
-
-
-class TransitionError(Exception):
-    """A refused transition; ``message`` is translated, ``field`` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -162,7 +154,7 @@ def _case_in_scope(referral: Referral, user: User) -> Case:
     )
     if case is None:
         # The same answer as for a referral that does not exist.
-        raise TransitionError(_("Referral not found."))
+        raise UserError(_("Referral not found."))
     return case
 
 
@@ -184,39 +176,39 @@ def add_event(referral: Referral, user: User | None, from_state: S | None, to_st
 def apply_transition(referral: Referral, action: str, user: User, *,
                      comment: str | None = None, on_date: date | None = None,
                      not_received_reason: NotReceivedReason | str | None = None) -> Referral:
-    """Take one transition: check it, change the referral, keep history and audit, commit."""
+    """Take one transition: check it, change the referral, keep history and audit."""
     t = TRANSITIONS.get(action)
     if t is None:
-        raise TransitionError(_("Unknown action."))
+        raise UserError(_("Unknown action."))
     case = _case_in_scope(referral, user)
     reason = refusal(referral, t, user)
     if reason:
-        raise TransitionError(reason)
+        raise UserError(reason)
 
     comment = (comment or "").strip() or None
     given = {"comment": comment, "on_date": on_date, "not_received_reason": not_received_reason}
     for name in t.required:
         if not given[name]:
-            raise TransitionError(_("%(field)s is required for this action.",
+            raise UserError(_("%(field)s is required for this action.",
                                     field=FIELD_LABELS[name]), field=name)
     if comment is not None and len(comment) > 2000:
-        raise TransitionError(_("At most %(n)d characters.", n=2000), field="comment")
+        raise UserError(_("At most %(n)d characters.", n=2000), field="comment")
     day = on_date or today()
     if "on_date" in t.fields:
         if day > today():
-            raise TransitionError(_("This date cannot be in the future."), field="on_date")
+            raise UserError(_("This date cannot be in the future."), field="on_date")
         if day < referral.referred_on:
-            raise TransitionError(_("This date cannot be before the referral date."),
+            raise UserError(_("This date cannot be before the referral date."),
                                   field="on_date")
         sent = referral.sent_on
         if action in ("accept", "refuse", "receive") and sent and day < sent:
-            raise TransitionError(_("This date cannot be before the date the referral was sent."),
+            raise UserError(_("This date cannot be before the date the referral was sent."),
                                   field="on_date")
 
     target = t.target
     if action == "submit":
         if not consent_satisfied(referral, case.client_id):
-            raise TransitionError(_(
+            raise UserError(_(
                 "The client's consent to share her information with this provider is not "
                 "recorded, or was withdrawn. Record the consent, or ask a supervisor to "
                 "record an override."))
@@ -226,9 +218,9 @@ def apply_transition(referral: Referral, action: str, user: User, *,
         try:
             reason_value = NotReceivedReason(not_received_reason)
         except ValueError:
-            raise TransitionError(_("Not a valid choice."), field="not_received_reason") from None
+            raise UserError(_("Not a valid choice."), field="not_received_reason") from None
         if reason_value == NotReceivedReason.OTHER and not comment:
-            raise TransitionError(_("Explain the reason in the comment."), field="comment")
+            raise UserError(_("Explain the reason in the comment."), field="comment")
         referral.not_received_reason = reason_value
 
     if action == "send":
@@ -250,7 +242,6 @@ def apply_transition(referral: Referral, action: str, user: User, *,
     add_event(referral, user, from_state, target, comment)
     record(f"referral.{action}", object_type="referral", object_id=referral.id,
            unit_id=case.unit_id, summary=f"{from_state.value}->{target.value}", user=user)
-    db.session.commit()
     return referral
 
 
@@ -259,15 +250,15 @@ def record_override(referral: Referral, user: User, reason: str) -> Referral:
     a child at risk). The reason is kept encrypted; the audit entry names no person."""
     case = _case_in_scope(referral, user)
     if user.role != Role.SUPERVISOR:
-        raise TransitionError(_("Only a supervisor can record a consent override."))
+        raise UserError(_("Only a supervisor can record a consent override."))
     if referral.state not in EDITABLE_STATES:
-        raise TransitionError(_("A consent override can only be recorded before submission."))
+        raise UserError(_("A consent override can only be recorded before submission."))
     reason = (reason or "").strip()
     if not reason:
-        raise TransitionError(_("%(field)s is required for this action.",
+        raise UserError(_("%(field)s is required for this action.",
                                 field=_("Reason")), field="reason")
     if len(reason) > 2000:
-        raise TransitionError(_("At most %(n)d characters.", n=2000), field="reason")
+        raise UserError(_("At most %(n)d characters.", n=2000), field="reason")
     referral.consent_override = True
     referral.override_reason = reason
     referral.override_by_id = user.id
@@ -276,5 +267,4 @@ def record_override(referral: Referral, user: User, reason: str) -> Referral:
               _("Consent override: %(reason)s", reason=reason))
     record("referral.consent_override", object_type="referral", object_id=referral.id,
            unit_id=case.unit_id, summary="consent_override", user=user)
-    db.session.commit()
     return referral

@@ -16,7 +16,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from caseapp.reports.services import Cell, ReportData
+from caseapp.audit.services import record
+from caseapp.reports.services import Cell, Period, ReportData
+from caseapp.units.models import Unit
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -109,5 +111,21 @@ def to_pdf(report: ReportData, user: Any, unit_id: int) -> bytes:
         unit_id=unit_id,
         audit_note=f"unit={report.unit_code}",
     )
-    # The export route records the export and commits both entries as one transaction.
-    return render_document(spec, user=user, commit=False)
+    return render_document(spec, user=user)
+
+
+def export_report(report: ReportData, fmt: str, unit: Unit, period: Period,
+                  user: Any) -> bytes:
+    """The report in ``fmt`` (xlsx, csv or pdf), with the audit entry of the export; a PDF
+    is also recorded as a printed document. The caller commits both as one transaction."""
+    if fmt == "pdf":
+        body = to_pdf(report, user, unit.id)
+    elif fmt == "xlsx":
+        body = to_xlsx(report)
+    else:
+        body = to_csv(report)
+    record("report.export", object_type="unit", object_id=unit.id, unit_id=unit.id,
+           summary=f"unit={unit.code} from={period.start.isoformat()} "
+                   f"to={period.end.isoformat()} format={fmt} "
+                   f"suppressed={'yes' if report.suppressed else 'no'}")
+    return body

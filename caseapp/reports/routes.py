@@ -6,21 +6,20 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from caseapp.audit.services import record
 from caseapp.clock import today
-from caseapp.db import db
 from caseapp.indicator import services as scope
 from caseapp.nav import NavItem, add_nav
+from caseapp.policy import requires
 from caseapp.reports import exports
 from caseapp.reports.forms import ReportForm
 from caseapp.reports.services import (
     Period,
-    PeriodError,
     ReportData,
     build_report,
     make_period,
     suppress_small_cells,
 )
+from caseapp.transaction import UserError, transaction
 from caseapp.units.models import Unit
 
 bp = Blueprint("reports", __name__)
@@ -28,16 +27,13 @@ bp = Blueprint("reports", __name__)
 add_nav(NavItem("reports.index", _l("Reports"), ("supervisor", "statistics")))
 
 FORMATS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             exports.to_xlsx),
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
-    "pdf": ("application/pdf", None),
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
 }
 
 
 def _read_form() -> tuple[ReportForm, Unit, Period | None, str | None]:
-    if not scope.can_report(current_user):
-        abort(404)
     form = ReportForm(request.args)
     form.unit.choices = [(u.code, f"{u.code} · {u.name}")
                          for u in scope.reportable_units(current_user)]
@@ -52,12 +48,14 @@ def _read_form() -> tuple[ReportForm, Unit, Period | None, str | None]:
     try:
         period = make_period(form.kind.data, form.year.data, form.number.data,
                              form.start.data, form.end.data)
-    except PeriodError as exc:
+    except UserError as exc:
+        # Nothing is written here: the message is shown beside the period picker.
         return form, unit, None, str(exc)
     return form, unit, period, None
 
 
 @bp.route("/")
+@requires("report.view")
 def index() -> str:
     form, unit, period, error = _read_form()
     report: ReportData | None = build_report(unit, period, current_user) if period else None
@@ -66,6 +64,7 @@ def index() -> str:
 
 
 @bp.route("/export/<fmt>")
+@requires("report.export")
 def export(fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
@@ -75,17 +74,9 @@ def export(fmt: str) -> Response:
     report = build_report(unit, period, current_user)
     if form.suppress.data:
         report = suppress_small_cells(report)
-    if fmt == "pdf":
-        body = exports.to_pdf(report, current_user, unit.id)
-        mimetype = "application/pdf"
-    else:
-        mimetype, render = FORMATS[fmt]
-        body = render(report)
-    record("report.export", object_type="unit", object_id=unit.id, unit_id=unit.id,
-           summary=f"unit={unit.code} from={period.start.isoformat()} "
-                   f"to={period.end.isoformat()} format={fmt} "
-                   f"suppressed={'yes' if report.suppressed else 'no'}")
-    db.session.commit()
+    with transaction():
+        body = exports.export_report(report, fmt, unit, period, current_user)
+    mimetype = FORMATS[fmt]
     filename = f"report_{unit.code}_{period.slug}.{fmt}"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})

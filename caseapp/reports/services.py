@@ -31,14 +31,11 @@ from caseapp.measures.models import MeasureKind, ProtectionMeasure
 from caseapp.overdue import COMPLAINT_DONE, complaint_overdue
 from caseapp.referrals.models import Referral, ReferralState, ServiceType
 from caseapp.settings.services import get_setting
+from caseapp.transaction import UserError
 from caseapp.units.models import Unit
 from caseapp.units.tree import subtree_of
 
 PERIOD_KINDS = ("month", "quarter", "half", "year", "custom")
-
-
-class PeriodError(ValueError):
-    """A period that cannot be built; the message is shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -72,19 +69,19 @@ def make_period(kind: str, year: int | None = None, number: int | None = None,
                 start: date | None = None, end: date | None = None) -> Period:
     """Build a reporting period. Quarters and halves follow the calendar year."""
     if kind not in PERIOD_KINDS:
-        raise PeriodError(_("Unknown period."))
+        raise UserError(_("Unknown period."))
     if kind == "custom":
         if start is None or end is None:
-            raise PeriodError(_("Give a start and an end date."))
+            raise UserError(_("Give a start and an end date."))
         if end < start:
-            raise PeriodError(_("The end date cannot be before the start date."))
+            raise UserError(_("The end date cannot be before the start date."))
         return Period(kind, start, end)
     if year is None or not 2000 <= year <= 2100:
-        raise PeriodError(_("Give a year between 2000 and 2100."))
+        raise UserError(_("Give a year between 2000 and 2100."))
     limits = {"month": 12, "quarter": 4, "half": 2, "year": 1}
     number = 1 if kind == "year" else number
     if number is None or not 1 <= number <= limits[kind]:
-        raise PeriodError(_("Give a number from 1 to %(n)d.", n=limits[kind]))
+        raise UserError(_("Give a number from 1 to %(n)d.", n=limits[kind]))
     months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[kind]
     first_month = (number - 1) * months + 1
     last_month = first_month + months - 1

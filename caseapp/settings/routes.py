@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from caseapp.auth.models import Role
-from caseapp.db import db
 from caseapp.labels import choices
 from caseapp.nav import NavItem, add_nav
+from caseapp.policy import requires
 from caseapp.settings.forms import WorkRulesForm
 from caseapp.settings.services import get_setting, update_work_rules
+from caseapp.transaction import transaction
 
 bp = Blueprint("settings", __name__)
 add_nav(NavItem("settings.work_rules", _l("Work rules"), ("admin",)))
@@ -36,9 +36,8 @@ def _parse_holidays(text: str) -> list[str] | None:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@requires("settings.manage")
 def work_rules() -> str | Response:
-    if current_user.role != Role.ADMIN:
-        abort(404)
     form = WorkRulesForm()
     form.mfa_required_roles.choices = [SelectChoice(v, lbl) for v, lbl in choices(Role)]
     if request.method == "GET":
@@ -55,16 +54,19 @@ def work_rules() -> str | Response:
         if holidays is None:
             form.holidays.errors = [_("Enter each date as dd/mm/yyyy, one per line.")]
         else:
-            changed = update_work_rules({
-                "complaint_deadline_days": form.complaint_deadline_days.data,
-                "holidays": holidays,
-                "allow_self_approval": bool(form.allow_self_approval.data),
-                "skip_review_for_union_service": bool(form.skip_review_for_union_service.data),
-                "no_response_days": form.no_response_days.data,
-                "mfa_required_roles": sorted(form.mfa_required_roles.data or []),
-            })
-            db.session.commit()
-            flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
-            return redirect(url_for("settings.work_rules"))
+            with transaction(form) as tx:
+                changed = update_work_rules({
+                    "complaint_deadline_days": form.complaint_deadline_days.data,
+                    "holidays": holidays,
+                    "allow_self_approval": bool(form.allow_self_approval.data),
+                    "skip_review_for_union_service": bool(
+                        form.skip_review_for_union_service.data),
+                    "no_response_days": form.no_response_days.data,
+                    "mfa_required_roles": sorted(form.mfa_required_roles.data or []),
+                })
+            if tx.ok:
+                flash(_("Settings saved.") if changed else _("Nothing was changed."),
+                      "success")
+                return redirect(url_for("settings.work_rules"))
     return render_template("settings/work_rules.html", form=form), (
         400 if request.method == "POST" else 200)

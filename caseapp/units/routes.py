@@ -1,8 +1,8 @@
 """Unit screens: the tree, and the changes an administrator makes to it.
 
-Administrators change units; supervisors may look at their own subtree; everyone else gets
-404. Every change goes through ``caseapp.units.services`` and commits once; a UnitError
-rolls everything back and is shown beside the field it concerns.
+Administrators change units; supervisors may look at their own subtree. Every change goes
+through ``caseapp.units.services`` inside one transaction; a refused change rolls everything
+back and is shown beside the field it concerns.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from caseapp.auth.models import Role, User
 from caseapp.db import db
 from caseapp.i18n import localized
 from caseapp.nav import NavItem, add_nav
+from caseapp.policy import requires
+from caseapp.transaction import transaction
 from caseapp.units import services
 from caseapp.units.forms import (
     KindLabelsForm,
@@ -32,26 +34,11 @@ from caseapp.units.forms import (
     UnitRetireForm,
 )
 from caseapp.units.models import Unit, UnitKind
-from caseapp.units.services import UnitError
 from caseapp.units.tree import load_tree, subtree_ids, walk
 
 bp = Blueprint("units", __name__)
 
 add_nav(NavItem("units.index", _l("Units"), ("admin", "supervisor")))
-
-VIEW_ROLES = (Role.ADMIN, Role.SUPERVISOR)
-
-
-@bp.before_request
-def _only_admins_and_supervisors() -> None:
-    if current_user.role not in VIEW_ROLES:
-        abort(404)
-
-
-def _admin_only() -> None:
-    if current_user.role != Role.ADMIN:
-        abort(404)
-
 
 def kind_labels() -> dict[str, str]:
     """Kind code -> label in the user's language, in the kinds' order."""
@@ -62,7 +49,7 @@ def kind_labels() -> dict[str, str]:
     return {code: text for code, text in rows}
 
 
-def _get_unit(unit_id: int) -> Unit:
+def _get_unit(unit_id: int, **_: Any) -> Unit:
     """The unit, if the current user may see it (supervisors: their subtree only)."""
     stmt = sa.select(Unit).where(Unit.id == unit_id)
     if current_user.role != Role.ADMIN:
@@ -91,19 +78,10 @@ def _unit_choices(exclude_below: Unit | None = None, top_level: bool = True,
 
 
 def _apply(form: FlaskForm, change: Callable[[], Any]) -> bool:
-    """Run a service call; commit on success, roll back and show the message on UnitError."""
-    try:
+    """Run a service call in one transaction; a refusal is shown on the form."""
+    with transaction(form) as tx:
         change()
-    except UnitError as exc:
-        db.session.rollback()
-        target = getattr(form, exc.field, None) if exc.field else None
-        if target is not None:
-            target.errors = [*target.errors, str(exc)]
-        else:
-            form.form_errors.append(str(exc))
-        return False
-    db.session.commit()
-    return True
+    return tx.ok
 
 
 def _active_unit_or_error(form: FlaskForm, field: str, unit_id: int | None) -> Unit | None:
@@ -116,6 +94,7 @@ def _active_unit_or_error(form: FlaskForm, field: str, unit_id: int | None) -> U
 
 
 @bp.route("/")
+@requires("unit.view")
 def index() -> str:
     root = None if current_user.role == Role.ADMIN else current_user.unit_id
     roots, by_id = load_tree(root)
@@ -124,8 +103,8 @@ def index() -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires("unit.manage")
 def create() -> str | Response:
-    _admin_only()
     form = UnitCreateForm()
     kinds = kind_labels()
     form.kind.choices = [("", _("— choose —")), *kinds.items()]
@@ -144,6 +123,7 @@ def create() -> str | Response:
 
 
 @bp.route("/<int:unit_id>")
+@requires("unit.view", load=_get_unit)
 def detail(unit_id: int) -> str:
     unit = _get_unit(unit_id)
     ancestor_ids = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
@@ -169,8 +149,8 @@ def detail(unit_id: int) -> str:
 
 
 @bp.route("/<int:unit_id>/rename", methods=["GET", "POST"])
+@requires("unit.manage", load=_get_unit)
 def rename(unit_id: int) -> str | Response:
-    _admin_only()
     unit = _get_unit(unit_id)
     form = UnitRenameForm(obj=unit)
     form.kind.choices = [("", _("— choose —")), *kind_labels().items()]
@@ -183,8 +163,8 @@ def rename(unit_id: int) -> str | Response:
 
 
 @bp.route("/<int:unit_id>/move", methods=["GET", "POST"])
+@requires("unit.manage", load=_get_unit)
 def move(unit_id: int) -> str | Response:
-    _admin_only()
     unit = _get_unit(unit_id)
     form = UnitMoveForm()
     form.parent.choices = _unit_choices(exclude_below=unit)
@@ -200,8 +180,8 @@ def move(unit_id: int) -> str | Response:
 
 
 @bp.route("/<int:unit_id>/retire", methods=["GET", "POST"])
+@requires("unit.manage", load=_get_unit)
 def retire(unit_id: int) -> str | Response:
-    _admin_only()
     unit = _get_unit(unit_id)
     form = UnitRetireForm()
     if form.validate_on_submit() and _apply(
@@ -213,9 +193,9 @@ def retire(unit_id: int) -> str | Response:
 
 
 @bp.route("/<int:unit_id>/merge", methods=["GET", "POST"])
+@requires("unit.manage", load=_get_unit)
 def merge(unit_id: int) -> str | Response:
     """Two steps: choose successor and date, then confirm after seeing what will happen."""
-    _admin_only()
     unit = _get_unit(unit_id)
     form = UnitMergeForm()
     # The placeholder's value is empty (None would be sent as "None"): HTML requires it of
@@ -237,6 +217,10 @@ def merge(unit_id: int) -> str | Response:
                            fields=["successor", "on"], unit=unit)
 
 
+class _Preview(Exception):
+    """Ends a merge that was run only to see whether it can be done."""
+
+
 def _merge_preview(form: UnitMergeForm, unit: Unit, successor: Unit) -> str:
     """Check the merge by running it and rolling back, so the rules live in one place."""
     facts = {
@@ -249,29 +233,28 @@ def _merge_preview(form: UnitMergeForm, unit: Unit, successor: Unit) -> str:
         "successor_name": successor.name, "successor_code": successor.code,
     }
     try:
-        services.merge_unit(unit, successor, form.on.data)
-    except UnitError as exc:
-        db.session.rollback()
-        target = getattr(form, exc.field or "successor", form.successor)
-        target.errors = [*target.errors, str(exc)]
+        with transaction(form) as tx:
+            services.merge_unit(unit, successor, form.on.data)
+            raise _Preview
+    except _Preview:
+        pass  # the merge was possible, and the transaction rolled it back
+    if tx.error is not None:
         return render_template("units/form.html", form=form, title=_("Merge unit"),
                                fields=["successor", "on"], unit=unit)
-    finally:
-        db.session.rollback()
     form.confirm.data = "1"
     return render_template("units/merge_confirm.html", form=form, unit=unit, facts=facts)
 
 
 @bp.route("/kinds")
+@requires("unit.manage")
 def kinds() -> str:
-    _admin_only()
     rows = db.session.scalars(sa.select(UnitKind).order_by(UnitKind.sort, UnitKind.code)).all()
     return render_template("units/kinds.html", kinds=rows)
 
 
 @bp.route("/kinds/<code>", methods=["GET", "POST"])
+@requires("unit.manage")
 def edit_kind(code: str) -> str | Response:
-    _admin_only()
     kind = db.session.get(UnitKind, code)
     if kind is None:
         abort(404)

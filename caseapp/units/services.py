@@ -1,5 +1,5 @@
 """Creating, renaming, moving, retiring and merging units. Each writes its audit entry;
-callers commit once (and roll back on UnitError, so nothing is half-written)."""
+callers commit once (and roll back on a UserError, so nothing is half-written)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from caseapp.audit import services as audit
 from caseapp.clock import now, today
 from caseapp.db import db
+from caseapp.transaction import UserError
 from caseapp.units.models import Unit, UnitKind
 from caseapp.units.tree import path_for
 
@@ -31,17 +32,6 @@ DEFAULT_KINDS = [
 ]
 
 
-class UnitError(ValueError):
-    """A unit operation that cannot be done; the message is shown to the user.
-
-    ``field`` names the form field the message belongs to, so screens can show it there.
-    """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 def ensure_default_kinds() -> None:
     existing = set(db.session.scalars(sa.select(UnitKind.code)))
     for code, vi, en, sort in DEFAULT_KINDS:
@@ -57,15 +47,15 @@ def get_by_code(code: str) -> Unit | None:
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise UnitError(_("The unit needs a name."), "name")
+        raise UserError(_("The unit needs a name."), "name")
     if len(name) > NAME_MAX:
-        raise UnitError(_("At most %(n)d characters.", n=NAME_MAX), "name")
+        raise UserError(_("At most %(n)d characters.", n=NAME_MAX), "name")
     return name
 
 
 def _check_kind(kind: str) -> None:
     if not kind or db.session.get(UnitKind, kind) is None:
-        raise UnitError(_("Unknown unit kind: %(kind)s.", kind=kind), "kind")
+        raise UserError(_("Unknown unit kind: %(kind)s.", kind=kind), "kind")
 
 
 def _is_closed(unit: Unit) -> bool:
@@ -89,7 +79,7 @@ def _lock_tree(*involved: Unit | None) -> None:
 
 def _check_date(unit: Unit, on: date, field: str) -> None:
     if unit.active_from is not None and on < unit.active_from:
-        raise UnitError(
+        raise UserError(
             _("The date cannot be before the unit became active (%(d)s).",
               d=unit.active_from.strftime("%d/%m/%Y")),
             field,
@@ -100,16 +90,16 @@ def create_unit(code: str, name: str, kind: str, parent: Unit | None,
                 active_from: date | None = None) -> Unit:
     code = (code or "").strip()
     if not CODE_RE.match(code):
-        raise UnitError(
+        raise UserError(
             _("A unit code has 1 to 32 letters, digits, dots, dashes or underscores."), "code"
         )
     if get_by_code(code) is not None:
-        raise UnitError(_("A unit with code %(code)s already exists.", code=code), "code")
+        raise UserError(_("A unit with code %(code)s already exists.", code=code), "code")
     name = _clean_name(name)
     _check_kind(kind)
     _lock_tree(parent)
     if parent is not None and _is_closed(parent):
-        raise UnitError(_("A unit cannot be placed under a merged or retired unit."), "parent")
+        raise UserError(_("A unit cannot be placed under a merged or retired unit."), "parent")
     unit = Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
                 active_from=active_from or today())
     db.session.add(unit)
@@ -162,20 +152,20 @@ def subtree_count(unit: Unit) -> int:
 def move_unit(unit: Unit, new_parent: Unit | None) -> None:
     _lock_tree(unit, new_parent)
     if unit.merged_into_id is not None:
-        raise UnitError(
+        raise UserError(
             _("A merged unit stays under its successor and cannot be moved."), "parent"
         )
     if new_parent is not None:
         if new_parent.path.startswith(unit.path):
-            raise UnitError(
+            raise UserError(
                 _("A unit cannot be moved under itself or one of its own units."), "parent"
             )
         if _is_closed(new_parent):
-            raise UnitError(
+            raise UserError(
                 _("A unit cannot be placed under a merged or retired unit."), "parent"
             )
     if (new_parent.id if new_parent else None) == unit.parent_id:
-        raise UnitError(_("The unit is already there."), "parent")
+        raise UserError(_("The unit is already there."), "parent")
     old = unit.parent.code if unit.parent else "-"
     moved = _repath_subtree(unit, new_parent)
     unit.updated_at = now()
@@ -208,7 +198,7 @@ def rename_unit(unit: Unit, name: str, kind: str | None = None) -> bool:
 def retire_unit(unit: Unit, on: date | None = None) -> None:
     _lock_tree(unit)
     if _is_closed(unit):
-        raise UnitError(_("This unit is already retired or merged."), "on")
+        raise UserError(_("This unit is already retired or merged."), "on")
     on = on or today()
     _check_date(unit, on, "on")
     active_children = db.session.scalar(
@@ -216,7 +206,7 @@ def retire_unit(unit: Unit, on: date | None = None) -> None:
         .where(Unit.parent_id == unit.id, Unit.active_to.is_(None))
     )
     if active_children:
-        raise UnitError(_("Move, merge or retire the units below this unit first."), "on")
+        raise UserError(_("Move, merge or retire the units below this unit first."), "on")
     unit.active_to = on
     unit.updated_at = now()
     audit.record("unit.retire", object_type="unit", object_id=unit.id, unit_id=unit.id,
@@ -229,15 +219,15 @@ def merge_unit(unit: Unit, successor: Unit, on: date | None = None) -> None:
     successor's subtree includes the merged unit's history."""
     _lock_tree(unit, successor)
     if unit.id == successor.id:
-        raise UnitError(_("A unit cannot be merged into itself."), "successor")
+        raise UserError(_("A unit cannot be merged into itself."), "successor")
     if unit.merged_into_id is not None:
-        raise UnitError(_("This unit is already merged."), "successor")
+        raise UserError(_("This unit is already merged."), "successor")
     if unit.active_to is not None:
-        raise UnitError(_("A retired unit cannot be merged."), "successor")
+        raise UserError(_("A retired unit cannot be merged."), "successor")
     if _is_closed(successor):
-        raise UnitError(_("The successor unit is merged or retired."), "successor")
+        raise UserError(_("The successor unit is merged or retired."), "successor")
     if successor.path.startswith(unit.path):
-        raise UnitError(_("A unit cannot be merged into one of its own units."), "successor")
+        raise UserError(_("A unit cannot be merged into one of its own units."), "successor")
     on = on or today()
     _check_date(unit, on, "on")
     moved = _repath_subtree(unit, successor)
@@ -254,9 +244,9 @@ def update_kind_labels(kind: UnitKind, label_vi: str, label_en: str) -> None:
     label_vi, label_en = " ".join(label_vi.split()), " ".join(label_en.split())
     for field, value in (("label_vi", label_vi), ("label_en", label_en)):
         if not value:
-            raise UnitError(_("This field is required."), field)
+            raise UserError(_("This field is required."), field)
         if len(value) > KIND_LABEL_MAX:
-            raise UnitError(_("At most %(n)d characters.", n=KIND_LABEL_MAX), field)
+            raise UserError(_("At most %(n)d characters.", n=KIND_LABEL_MAX), field)
     changed = [f for f, v in (("label_vi", label_vi), ("label_en", label_en))
                if getattr(kind, f) != v]
     kind.label_vi, kind.label_en = label_vi, label_en

@@ -44,8 +44,9 @@ def test_two_approvals_at_once_approve_once(world: Any, login_as: Any, monkeypat
     html = refused.get_data(as_text=True)
     assert "Traceback" not in html
     if meet == "after_loading":
-        # Vietnamese, the default locale: "someone else saved this record meanwhile".
-        assert "Người khác đã lưu bản ghi này trong lúc bạn đang sửa" in html
+        # Vietnamese, the default locale: the one stale-edit message, "someone else changed
+        # this record meanwhile".
+        assert "Người khác đã thay đổi bản ghi này trong lúc bạn đang sửa" in html
     db.session.expire_all()
     assert db.session.get_one(Referral, r.id).state == S.APPROVED
     events = db.session.scalars(sa.select(ReferralEvent).where(

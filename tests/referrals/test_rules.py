@@ -20,12 +20,12 @@ from caseapp.referrals.models import (
 from caseapp.referrals.models import ReferralState as S
 from caseapp.referrals.services import overrides
 from caseapp.referrals.workflow import (
-    TransitionError,
     apply_transition,
     has_share_consent,
     record_override,
 )
 from caseapp.settings.services import set_setting
+from caseapp.transaction import UserError
 from tests.referrals.conftest import make_provider
 
 
@@ -39,7 +39,7 @@ def _state(r: Referral) -> S:
 def test_submit_without_consent_is_refused(world: Any, login_as: Any) -> None:
     case = world.make.case(world.a)
     r = world.referral(case=case)
-    with pytest.raises(TransitionError, match="consent"):
+    with pytest.raises(UserError, match="consent"):
         apply_transition(r, "submit", world.counselor)
     db.session.rollback()
     assert _state(r) == S.DRAFT
@@ -53,7 +53,7 @@ def test_withdrawn_consent_does_not_count(world: Any) -> None:
     world.consent.withdrawn_on = date(2026, 6, 5)
     db.session.commit()
     r = world.referral()
-    with pytest.raises(TransitionError):
+    with pytest.raises(UserError):
         apply_transition(r, "submit", world.counselor)
     db.session.rollback()
     assert _state(r) == S.DRAFT
@@ -66,7 +66,7 @@ def test_consent_for_another_provider_does_not_count(world: Any) -> None:
     world.make.consent(case.client, provider_id=other.id)
     r = world.referral(case=case)
     assert not has_share_consent(case.client_id, world.provider.id)
-    with pytest.raises(TransitionError):
+    with pytest.raises(UserError):
         apply_transition(r, "submit", world.counselor)
     db.session.rollback()
     assert _state(r) == S.DRAFT
@@ -90,7 +90,7 @@ def test_consent_for_a_named_provider_does_not_cover_an_off_directory_one(world:
     case = world.make.case(world.a)
     world.make.consent(case.client, provider_id=world.provider.id)
     r = world.referral(case=case, provider_id=None, provider_name="Village clinic")
-    with pytest.raises(TransitionError):
+    with pytest.raises(UserError):
         apply_transition(r, "submit", world.counselor)
 
 
@@ -138,7 +138,7 @@ def test_counselor_cannot_override(world: Any, login_as: Any) -> None:
     assert "Record override" not in c.get(f"/referrals/{r.id}").get_data(as_text=True)
     resp = c.post(f"/referrals/{r.id}/override", data={"reason": "Immediate danger"})
     assert resp.status_code == 403  # refused on the role, before the form is read
-    with pytest.raises(TransitionError):
+    with pytest.raises(UserError):
         record_override(r, world.counselor, "Immediate danger")
     db.session.rollback()
     db.session.expire_all()
@@ -151,7 +151,7 @@ def test_counselor_cannot_override(world: Any, login_as: Any) -> None:
 def test_supervisor_cannot_approve_own_draft_by_default(world: Any, login_as: Any) -> None:
     r = world.referral(S.SUBMITTED, created_by_id=world.supervisor.id)
     for action in ("approve", "return"):
-        with pytest.raises(TransitionError, match="yourself"):
+        with pytest.raises(UserError, match="yourself"):
             apply_transition(r, action, world.supervisor, comment="x")
         db.session.rollback()
     c = login_as(world.supervisor)
@@ -177,7 +177,7 @@ def test_another_supervisor_approves_a_supervisors_draft(world: Any, make: Any) 
 
 def test_supervisor_of_another_branch_cannot_review(world: Any) -> None:
     r = world.referral(S.SUBMITTED)
-    with pytest.raises(TransitionError):
+    with pytest.raises(UserError):
         apply_transition(r, "approve", world.supervisor_b)
     db.session.rollback()
     assert _state(r) == S.SUBMITTED
@@ -220,7 +220,7 @@ def test_skip_setting_does_not_apply_to_other_providers(world: Any) -> None:
 
 def test_received_requires_the_date(world: Any, login_as: Any) -> None:
     r = world.referral(S.ACCEPTED)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(UserError) as exc:
         apply_transition(r, "receive", world.counselor)
     assert exc.value.field == "on_date"
     db.session.rollback()
@@ -252,7 +252,7 @@ def test_received_date_rules(world: Any, login_as: Any, typed: str, ok: bool) ->
 
 def test_not_received_requires_a_reason(world: Any, login_as: Any) -> None:
     r = world.referral(S.SENT)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(UserError) as exc:
         apply_transition(r, "not_receive", world.counselor)
     assert exc.value.field == "not_received_reason"
     db.session.rollback()
@@ -276,7 +276,7 @@ def test_not_received_requires_a_reason(world: Any, login_as: Any) -> None:
                                                ("cancel", S.APPROVED)])
 def test_return_refuse_and_cancel_need_a_comment(world: Any, action: str, state: S) -> None:
     r = world.referral(state)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(UserError) as exc:
         apply_transition(r, action, world.supervisor, comment="  ")
     assert exc.value.field == "comment"
     db.session.rollback()
@@ -361,3 +361,23 @@ def app_overrides() -> dict[str, object]:
     # These tests compare messages with their English ids; the Vietnamese catalog is checked
     # in tests/foundation/test_translations.py.
     return {"BABEL_DEFAULT_LOCALE": "en"}
+
+
+def test_editing_a_referral_changed_meanwhile_is_refused_whole(world: Any, login_as: Any) -> None:
+    r = world.referral(S.DRAFT)
+    opened_at = r.version
+    other = login_as(world.supervisor)
+    assert other.post(f"/referrals/{r.id}/edit", data={
+        "service_type_id": str(world.health.id), "provider_id": str(world.provider.id),
+        "reason": "first save", "urgency": "routine", "referred_on": "01/06/2026",
+        "version": str(opened_at)}).status_code == 302
+    resp = login_as(world.counselor).post(f"/referrals/{r.id}/edit", data={
+        "service_type_id": str(world.health.id), "provider_id": str(world.provider.id),
+        "reason": "second save", "urgency": "urgent", "referred_on": "01/06/2026",
+        "version": str(opened_at)})
+    # The one stale-edit answer: 409, the one message, nothing of the second save kept.
+    assert resp.status_code == 409
+    assert "Someone else changed this record" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    r = db.session.get(Referral, r.id)
+    assert r.reason == "first save" and r.urgency.value == "routine"

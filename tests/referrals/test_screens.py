@@ -55,8 +55,9 @@ def test_worklists_are_404_for_roles_without_case_data(world: Any, login_as: Any
 def test_review_lists_are_for_supervisors_only(world: Any, login_as: Any) -> None:
     c = login_as(world.counselor)
     assert c.get("/referrals/").status_code == 200
-    assert c.get("/referrals/review").status_code == 404
-    assert c.get("/referrals/high-risk").status_code == 404
+    # She works with referrals, so the supervisors' lists answer 403, not 404.
+    assert c.get("/referrals/review").status_code == 403
+    assert c.get("/referrals/high-risk").status_code == 403
 
 
 def test_supervisor_of_parent_unit_sees_the_referral(world: Any, login_as: Any,
@@ -172,7 +173,9 @@ def test_counselor_reads_directory_but_cannot_edit(world: Any, login_as: Any) ->
     c = login_as(world.counselor)
     html = c.get("/referrals/providers").get_data(as_text=True)
     assert world.provider.name in html
-    assert c.get("/referrals/providers/new").status_code == 404
+    # She sees the directory, so the form she may not use answers 403; a provider she may
+    # not maintain is out of her scope (404).
+    assert c.get("/referrals/providers/new").status_code == 403
     assert c.get(f"/referrals/providers/{world.provider.id}/edit").status_code == 404
 
 

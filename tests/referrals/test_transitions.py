@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from caseapp.db import db
 from caseapp.referrals.models import Referral, ReferralEvent
 from caseapp.referrals.models import ReferralState as S
-from caseapp.referrals.workflow import TRANSITIONS, TransitionError, apply_transition
+from caseapp.referrals.workflow import TRANSITIONS, apply_transition
+from caseapp.transaction import UserError
 
 C, SUP = "counselor", "supervisor"
 OPEN = {S.DRAFT, S.SUBMITTED, S.APPROVED, S.RETURNED, S.SENT, S.ACCEPTED}
@@ -66,7 +67,7 @@ def test_transition_via_service_and_via_post(world: Any, login_as: Any, state: S
             sa.select(ReferralEvent).order_by(ReferralEvent.id.desc())).first()
         assert (last.from_state, last.to_state) == (state, target)
     else:
-        with pytest.raises(TransitionError) as exc:
+        with pytest.raises(UserError) as exc:
             apply_transition(r, action, user, **INPUTS)
         assert exc.value.message
         db.session.rollback()
@@ -95,7 +96,7 @@ def test_transition_via_service_and_via_post(world: Any, login_as: Any, state: S
         assert not offered
         assert resp.status_code == 409
         assert now_state == state
-        assert "form-errors" in resp.get_data(as_text=True)
+        assert "flash-error" in resp.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["admin", "statistics"])
@@ -107,7 +108,7 @@ def test_roles_without_case_access_get_404(world: Any, login_as: Any, role: str,
     resp = login_as(user).post(f"/referrals/{r.id}/action/{action}",
                                data={f"{action}-comment": "x"})
     assert resp.status_code == 404
-    with pytest.raises(TransitionError):
+    with pytest.raises(UserError):
         apply_transition(r, action, user, **INPUTS)
     db.session.rollback()
     db.session.expire_all()

@@ -25,13 +25,13 @@ from caseapp.consultations.models import Consultation, ConsultationChannel, Cons
 from caseapp.db import db
 from caseapp.measures.models import MeasureKind, ProtectionMeasure
 from caseapp.referrals.models import ReferralState
-from caseapp.reports.exports import neutralise, to_csv, to_xlsx
+from caseapp.reports.exports import export_report, neutralise, to_csv, to_xlsx
 from caseapp.reports.services import (
-    PeriodError,
     build_report,
     make_period,
     suppress_small_cells,
 )
+from caseapp.transaction import UserError
 
 
 def test_periods():
@@ -44,9 +44,9 @@ def test_periods():
     assert (y.start, y.end) == (date(2025, 1, 1), date(2025, 12, 31))
     c = make_period("custom", start=date(2026, 1, 5), end=date(2026, 1, 6))
     assert (c.start, c.end) == (date(2026, 1, 5), date(2026, 1, 6))
-    with pytest.raises(PeriodError):
+    with pytest.raises(UserError):
         make_period("quarter", 2026, 5)
-    with pytest.raises(PeriodError):
+    with pytest.raises(UserError):
         make_period("custom", start=date(2026, 2, 1), end=date(2026, 1, 1))
 
 
@@ -262,3 +262,17 @@ def test_pdf_export_holds_the_tables_stamped_and_recorded(make, login_as, world)
     exports = db.session.scalars(
         sa.select(AuditEntry.summary).where(AuditEntry.action == "report.export")).all()
     assert exports and exports[-1].endswith("format=pdf suppressed=no")
+
+
+def test_export_report_stages_the_export_and_its_audit_entry(app, make, world):
+    user = make.user("statistics", unit=world["root"])
+    period = make_period("quarter", 2026, 1)
+    with app.test_request_context(), force_locale("en"):
+        report = build_report(world["root"], period, user)
+        body = export_report(report, "csv", world["root"], period, user)
+    assert body[:3] == b"\xef\xbb\xbf"  # the CSV, with its BOM
+    exports = sa.select(AuditEntry.summary).where(AuditEntry.action == "report.export")
+    assert ["format=csv" in s for s in db.session.scalars(exports)] == [True]
+    # The caller owns the commit: rolled back, the export leaves no entry.
+    db.session.rollback()
+    assert list(db.session.scalars(exports)) == []

@@ -103,10 +103,12 @@ def test_supervisor_sees_own_subtree_read_only(make, tree, login_as) -> None:
     assert c.get(f"/units/{tree['A'].id}").status_code == 200
     assert c.get(f"/units/{tree['S'].id}").status_code == 404
     before = snapshot()
-    assert c.get("/units/new").status_code == 404
+    # Units of her subtree are hers to see, not to change: 403; a unit outside it, 404.
+    assert c.get("/units/new").status_code == 403
     assert c.post(f"/units/{tree['A'].id}/rename", data={"name": "X", "kind": "commune"}
-                  ).status_code == 404
-    assert c.post(f"/units/{tree['A'].id}/retire", data={"on": "15/06/2026"}).status_code == 404
+                  ).status_code == 403
+    assert c.post(f"/units/{tree['A'].id}/retire", data={"on": "15/06/2026"}).status_code == 403
+    assert c.post(f"/units/{tree['S'].id}/retire", data={"on": "15/06/2026"}).status_code == 404
     assert snapshot() == before
 
 

@@ -11,9 +11,9 @@ from caseapp import access
 from caseapp.audit.models import AuditEntry
 from caseapp.audit.services import verify_chain
 from caseapp.db import db
+from caseapp.transaction import UserError
 from caseapp.units import services as units
 from caseapp.units.models import Unit
-from caseapp.units.services import UnitError
 from caseapp.units.tree import merged_ids, subtree_ids
 
 
@@ -56,7 +56,7 @@ def test_create_sets_path_and_writes_audit_entry(make) -> None:
 )
 def test_create_refuses_bad_input(make, code: str, name: str, kind: str, field: str) -> None:
     make.unit("P", kind="province")
-    with pytest.raises(UnitError) as err:
+    with pytest.raises(UserError) as err:
         units.create_unit(code, name, kind, None)
     assert err.value.field == field
     db.session.rollback()
@@ -68,9 +68,9 @@ def test_create_refuses_duplicate_code_and_closed_parent(make) -> None:
     old = make.unit("OLD", parent=p)
     units.retire_unit(old, date(2026, 6, 15))
     db.session.commit()
-    with pytest.raises(UnitError, match="P"):
+    with pytest.raises(UserError, match="P"):
         units.create_unit("P", "Again", "province", None)
-    with pytest.raises(UnitError) as err:
+    with pytest.raises(UserError) as err:
         units.create_unit("NEW", "Under a retired unit", "commune", old)
     assert err.value.field == "parent"
 
@@ -130,7 +130,7 @@ def test_cannot_move_under_itself_its_descendant_or_a_closed_unit(make) -> None:
     units.retire_unit(gone, date(2026, 6, 15))
     db.session.commit()
     for target in (a, b, gone):
-        with pytest.raises(UnitError) as err:
+        with pytest.raises(UserError) as err:
             units.move_unit(a, target)
         assert err.value.field == "parent"
     db.session.rollback()
@@ -140,7 +140,7 @@ def test_cannot_move_under_itself_its_descendant_or_a_closed_unit(make) -> None:
 def test_retire_is_refused_while_active_units_are_below(make) -> None:
     p = make.unit("P", kind="province")
     child = make.unit("C", parent=p)
-    with pytest.raises(UnitError):
+    with pytest.raises(UserError):
         units.retire_unit(p, date(2026, 6, 15))
     db.session.rollback()
     units.retire_unit(child, date(2026, 6, 15))
@@ -149,13 +149,13 @@ def test_retire_is_refused_while_active_units_are_below(make) -> None:
     p = reload(p)
     assert p.active_to == date(2026, 6, 15) and p.is_retired
     assert actions()[-2:] == ["unit.retire", "unit.retire"]
-    with pytest.raises(UnitError):
+    with pytest.raises(UserError):
         units.retire_unit(p, date(2026, 6, 16))
 
 
 def test_retire_date_cannot_precede_activity(make) -> None:
     u = make.unit("C")  # active since 01/01/2021
-    with pytest.raises(UnitError) as err:
+    with pytest.raises(UserError) as err:
         units.retire_unit(u, date(2020, 12, 31))
     assert err.value.field == "on"
 
@@ -236,18 +236,18 @@ def test_merge_refusals(make) -> None:
         (retired, b),    # a retired unit
     ]
     for unit, successor in cases:
-        with pytest.raises(UnitError):
+        with pytest.raises(UserError):
             units.merge_unit(unit, successor, date(2026, 6, 15))
         db.session.rollback()
     units.merge_unit(a, b, date(2026, 6, 15))
     db.session.commit()
-    with pytest.raises(UnitError):
+    with pytest.raises(UserError):
         units.merge_unit(a, p, date(2026, 6, 15))  # already merged
     db.session.rollback()
-    with pytest.raises(UnitError):
+    with pytest.raises(UserError):
         units.merge_unit(child, a, date(2026, 6, 15))  # into a merged unit
     db.session.rollback()
-    with pytest.raises(UnitError) as err:
+    with pytest.raises(UserError) as err:
         units.merge_unit(child, b, date(2020, 1, 1))  # before it existed
     assert err.value.field == "on"
 
@@ -307,7 +307,7 @@ def test_a_move_made_elsewhere_meanwhile_cannot_lead_to_a_cycle(make) -> None:
     with db.engine.begin() as other:
         other.execute(sa.update(Unit).where(Unit.id == b.id).values(
             parent_id=a.id, path=f"/{p.id}/{a.id}/{b.id}/"))
-    with pytest.raises(UnitError):
+    with pytest.raises(UserError):
         units.move_unit(a, b)
     db.session.rollback()
     db.session.expire_all()
