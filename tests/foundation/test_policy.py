@@ -54,3 +54,11 @@ def test_refusal_rule(app, make) -> None:
     assert loaded == [7]
     # A supervisor may.
     assert _call(app, make.user("supervisor", unit), override, record_id=9) == "done"
+
+
+def test_a_route_without_an_action_is_reached_by_nobody(app, make, login_as) -> None:
+    app.add_url_rule("/forgotten", "forgotten", lambda: "case data")
+    app.add_url_rule("/declared", "declared", requires("home.view")(lambda: "home"))
+    c = login_as(make.user("supervisor", make.unit()))
+    assert c.get("/forgotten").status_code == 404
+    assert c.get("/declared").get_data(as_text=True) == "home"
