@@ -34,6 +34,7 @@ class Scope(enum.StrEnum):
     CASES = "cases"        # person-level case data of the user's case units (caseapp.access)
     REPORTS = "reports"    # aggregate figures of the user's report units, nobody identified
     SUBTREE = "subtree"    # organisation records (units, providers, audit) of her subtree
+    SERVED = "served"      # directory entries serving her unit or a unit above it
     ALL = "all"            # the whole installation
 
 
@@ -51,6 +52,7 @@ RULES: dict[str, dict[Role, Scope]] = {
     "case.list": _CASE_WORK, "case.view": _CASE_WORK, "case.create": _CASE_WORK,
     "case.edit": _CASE_WORK, "case.reveal": _CASE_WORK, "case.change_status": _CASE_WORK,
     "case.approve_closure": _SUPERVISOR,
+    "case.print": _CASE_WORK,
     "client.view": _CASE_WORK, "client.create": _CASE_WORK, "client.edit": _CASE_WORK,
     "client.reveal": _CASE_WORK,
     "incident.create": _CASE_WORK, "incident.edit": _CASE_WORK,
@@ -63,17 +65,16 @@ RULES: dict[str, dict[Role, Scope]] = {
     "complaint.edit": _CASE_WORK, "complaint.change_status": _CASE_WORK,
     "attachment.upload": _CASE_WORK, "attachment.download": _CASE_WORK,
     "attachment.delete": _SUPERVISOR,
-    "document.print": _CASE_WORK,
     "document.lookup": {S: Scope.SUBTREE, A: Scope.ALL},
     "referral.list": _CASE_WORK, "referral.view": _CASE_WORK, "referral.create": _CASE_WORK,
-    "referral.edit": _CASE_WORK, "referral.act": _CASE_WORK,
+    "referral.edit": _CASE_WORK, "referral.act": _CASE_WORK, "referral.print_slip": _CASE_WORK,
     "referral.override": _SUPERVISOR, "referral.review": _SUPERVISOR,
     "indicator.worklist": _SUPERVISOR,
     # aggregates
     "report.view": {S: Scope.REPORTS, ST: Scope.REPORTS},
     "report.export": {S: Scope.REPORTS, ST: Scope.REPORTS},
     # the organisation and its directories
-    "provider.view": {C: Scope.SUBTREE, S: Scope.SUBTREE, A: Scope.ALL},
+    "provider.view": {C: Scope.SERVED, S: Scope.SUBTREE, A: Scope.ALL},
     "provider.edit": {S: Scope.SUBTREE, A: Scope.ALL},
     "unit.view": {S: Scope.SUBTREE, A: Scope.ALL},
     "unit.manage": _ADMIN,

@@ -44,7 +44,7 @@ def _load_referral(referral_id: int) -> Referral:
 
 
 @bp.route("/case/<int:case_id>/print", methods=["GET", "POST"])
-@requires("document.print", load=_load_case)
+@requires("case.print", load=_load_case)
 def print_case(case_id: int) -> Response | str:
     case = get_or_404(Case, case_id, options=CASE_PEOPLE)
     form = CasePrintForm()
@@ -57,7 +57,7 @@ def print_case(case_id: int) -> Response | str:
 
 
 @bp.route("/referral/<int:referral_id>/slip", methods=["GET", "POST"])
-@requires("document.print", load=_load_referral)
+@requires("referral.print_slip", load=_load_referral)
 def print_slip(referral_id: int) -> Response | tuple[str, int] | str:
     referral = get_or_404(Referral, referral_id)
     case = get_or_404(Case, referral.case_id)
