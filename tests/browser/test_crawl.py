@@ -29,6 +29,7 @@ from werkzeug.routing import RequestRedirect
 from caseapp.auth.models import Role
 from caseapp.demo import seed_demo
 from caseapp.policy import RULES, action_of
+from caseapp.transaction import cli_transaction
 from tests.browser.checks import PageChecks
 from tests.browser.steps import log_in
 
@@ -50,7 +51,8 @@ def app_overrides() -> dict[str, Any]:
 @pytest.fixture
 def demo_passwords(app: Flask, tmp_path: Path) -> dict[str, str]:
     app.instance_path = str(tmp_path)  # the demo credentials go to a throwaway folder
-    list(seed_demo())
+    with cli_transaction():  # as `seed-demo` does: the service stages, the command commits
+        list(seed_demo())
     lines = (tmp_path / "demo_credentials.txt").read_text(encoding="utf-8").splitlines()
     return dict(line.split(" ", 1) for line in lines if line)
 
