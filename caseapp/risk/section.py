@@ -7,7 +7,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased
 
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, RiskLevel
@@ -19,14 +18,18 @@ from caseapp.risk.models import RiskAssessment
 from caseapp.risk.scoring import ITEMS_BY_KEY
 
 
-def load_section(case: Case) -> dict[str, Any]:
-    rows = db.session.execute(
+def _assessments(case: Case) -> list[Any]:
+    """The case's assessments, newest first, with the assessor's name: one query."""
+    return list(db.session.execute(
         sa.select(RiskAssessment, User.full_name)
         .outerjoin(User, User.id == RiskAssessment.assessed_by_id)
         .where(RiskAssessment.case_id == case.id)
         .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
-    ).all()
-    return {"assessments": rows, "risk_items": ITEMS_BY_KEY}
+    ).all())
+
+
+def load_section(case: Case) -> dict[str, Any]:
+    return {"assessments": _assessments(case), "risk_items": ITEMS_BY_KEY}
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,7 @@ class RiskRow:
 
 
 def pdf_rows(case: Case, identifying: bool) -> list[RiskRow]:
-    assessor = aliased(User)
-    rows = db.session.execute(
-        sa.select(RiskAssessment, assessor.full_name)
-        .outerjoin(assessor, assessor.id == RiskAssessment.assessed_by_id)
-        .where(RiskAssessment.case_id == case.id)
-        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
-    ).all()
+    rows = _assessments(case)
     return [
         RiskRow(
             assessed_at=format_datetime(r.assessed_at),
