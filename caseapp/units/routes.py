@@ -7,6 +7,7 @@ back and is shown beside the field it concerns.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -232,12 +233,10 @@ def _merge_preview(form: UnitMergeForm, unit: Unit, successor: Unit) -> str:
         "unit_name": unit.name, "unit_code": unit.code,
         "successor_name": successor.name, "successor_code": successor.code,
     }
-    try:
-        with transaction(form) as tx:
-            services.merge_unit(unit, successor, form.on.data)
-            raise _Preview
-    except _Preview:
-        pass  # the merge was possible, and the transaction rolled it back
+    # _Preview ends a merge that was possible; the transaction has rolled it back.
+    with contextlib.suppress(_Preview), transaction(form) as tx:
+        services.merge_unit(unit, successor, form.on.data)
+        raise _Preview
     if tx.error is not None:
         return render_template("units/form.html", form=form, title=_("Merge unit"),
                                fields=["successor", "on"], unit=unit)
